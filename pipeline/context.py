@@ -1,0 +1,67 @@
+"""What the runner hands each stage: the config, the day, its work folder, and the providers.
+
+Providers are built once per run and cached here, so each voice file is loaded once per run however
+many lines it speaks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from pipeline.config import Config, ProviderSpec
+from pipeline.errors import StageError
+from pipeline.models import Artifact
+from pipeline.providers import VOICES, WRITERS, Voice, Writer
+
+
+@dataclass
+class StageContext:
+    config: Config
+    date: date
+    now: datetime
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("dailycast"))
+    _voices: dict[str, Voice] = field(default_factory=dict)
+
+    @property
+    def workdir(self) -> Path:
+        return self.config.work_root / self.date.isoformat()
+
+    def path(self, name: str) -> Path:
+        return self.workdir / name
+
+    def read(self, name: str, model: type[Artifact]) -> Artifact:
+        """An input artifact, validated: a hand edit that breaks its shape is reported by field."""
+        from pydantic import ValidationError
+
+        path = self.path(name)
+        try:
+            return model.model_validate_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StageError(f"{path} is missing: run the stage that writes it first") from None
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()[:5]
+            )
+            raise StageError(f"{path}: {problems}") from None
+
+    def voice(self, host: str) -> Voice:
+        if host not in self._voices:
+            spec = next((h.voice for h in self.config.hosts if h.name == host), None)
+            if spec is None:
+                raise StageError(f"no host named {host!r} in config.yaml (hosts: {self.host_names})")
+            self._voices[host] = _build(VOICES, spec)
+        return self._voices[host]
+
+    def writers(self) -> list[Writer]:
+        return [_build(WRITERS, spec) for spec in self.config.script.writers]
+
+    @property
+    def host_names(self) -> list[str]:
+        return [host.name for host in self.config.hosts]
+
+
+def _build(registry: dict, spec: ProviderSpec):
+    return registry[spec.provider](spec.parsed)

@@ -1,0 +1,136 @@
+"""The shapes of the artifacts the stages write to the day's work folder.
+
+Every artifact is a plain JSON file a producer can open and edit; these models read them back and
+reject an edit that breaks the shape, naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Artifact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Article(Artifact):
+    """One item from one source, its text already stripped of HTML."""
+
+    source: str
+    title: str
+    url: str | None = None
+    published: datetime | None = None
+    text: str
+    text_origin: str = "feed"
+
+
+class Story(Artifact):
+    """A story picked for the show: its lead article plus other outlets' coverage."""
+
+    title: str
+    source: str
+    url: str | None = None
+    published: datetime | None = None
+    text: str
+    also_reported_by: list[Article] = Field(default_factory=list)
+    score: float = 0.0
+    score_components: dict[str, float] = Field(default_factory=dict)
+
+
+class Candidate(Artifact):
+    """A ranked cluster, kept in stories.json so the choice can be explained."""
+
+    title: str
+    sources: list[str]
+    score: float
+    score_components: dict[str, float]
+    picked: bool = False
+
+
+class SkippedSource(Artifact):
+    source: str
+    reason: str
+
+
+class StoriesArtifact(Artifact):
+    date: date
+    stories: list[Story]
+    candidates: list[Candidate] = Field(default_factory=list)
+    skipped_sources: list[SkippedSource] = Field(default_factory=list)
+
+
+class Line(Artifact):
+    speaker: str
+    text: str
+    story: int | None = Field(
+        default=None, description="Index into the day's stories, or null for the greeting and sign-off."
+    )
+
+
+class Script(Artifact):
+    date: date
+    title: str
+    language: str
+    writer: str
+    lines: list[Line]
+    target_words: int
+    attempts: list[dict] = Field(default_factory=list)
+
+
+class VoicedLine(Artifact):
+    index: int
+    speaker: str
+    file: str
+    seconds: float
+
+
+class VoiceManifest(Artifact):
+    sample_rate: int
+    voices: dict[str, str]
+    lines: list[VoicedLine]
+
+
+class TimedLine(Artifact):
+    index: int
+    speaker: str
+    story: int | None
+    start: float
+    end: float
+
+
+class MixedEpisode(Artifact):
+    """episode.json: facts about work/<date>/episode.mp3 that publish needs."""
+
+    file: str
+    seconds: float
+    bytes: int
+    sample_rate: int
+    bitrate: str
+    timeline: list[TimedLine]
+
+
+class PublishedStory(Artifact):
+    title: str
+    source: str
+    url: str | None = None
+
+
+class Episode(Artifact):
+    """One entry of the published index (feeds/episodes.json): what the feed is built from."""
+
+    date: date
+    guid: str
+    title: str
+    audio_file: str
+    audio_bytes: int
+    seconds: float
+    published_at: datetime
+    stories: list[PublishedStory]
+    writer: str
+    voices: dict[str, str] = Field(default_factory=dict)
+
+
+class EpisodeIndex(Artifact):
+    episodes: list[Episode] = Field(default_factory=list)

@@ -1,0 +1,23 @@
+"""Provider registries: the names config.yaml may use, mapped to their classes.
+
+Tests register fakes through these same dictionaries (monkeypatch.setitem), so a fake goes through
+exactly the path a real provider takes.
+"""
+
+from __future__ import annotations
+
+from pipeline.providers.base import Audio, Host, ProviderOptions, ScriptBrief, Voice, Writer
+from pipeline.providers.llm_extractive import ExtractiveWriter
+from pipeline.providers.llm_openai import OpenAIWriter
+from pipeline.providers.tts_piper import PiperVoice
+
+WRITERS: dict[str, type[Writer]] = {
+    ExtractiveWriter.name: ExtractiveWriter,
+    OpenAIWriter.name: OpenAIWriter,
+}
+
+VOICES: dict[str, type[Voice]] = {
+    PiperVoice.name: PiperVoice,
+}
+
+__all__ = ["Audio", "Host", "ProviderOptions", "ScriptBrief", "Voice", "Writer", "WRITERS", "VOICES"]

