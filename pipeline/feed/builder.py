@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 from feedgen.feed import FeedGenerator
 
 from pipeline.config import Config
+from pipeline.feed.apple import AppleEntryExtension, AppleExtension
 from pipeline.models import Episode
 
 
@@ -43,6 +44,7 @@ def build_feed(config: Config, episodes: list[Episode]) -> bytes:
     episodes = sorted(episodes, key=lambda e: e.date, reverse=True)
     fg = FeedGenerator()
     fg.load_extension("podcast")
+    fg.register_extension("apple", AppleExtension, AppleEntryExtension)
     fg.id(feed_url(config))
     fg.title(show.title)
     fg.description(show.description)
@@ -54,7 +56,7 @@ def build_feed(config: Config, episodes: list[Episode]) -> bytes:
     fg.podcast.itunes_author(show.author)
     fg.podcast.itunes_summary(show.description)
     fg.podcast.itunes_category(show.category, show.subcategory)
-    fg.podcast.itunes_explicit("yes" if show.explicit else "no")
+    fg.apple.explicit(show.explicit)
     fg.podcast.itunes_type("episodic")
     if show.owner:
         fg.podcast.itunes_owner(name=show.owner.name, email=show.owner.email)
@@ -71,4 +73,5 @@ def build_feed(config: Config, episodes: list[Episode]) -> bytes:
         entry.pubDate(episode.published_at)
         entry.podcast.itunes_duration(round(episode.seconds))
         entry.podcast.itunes_episode_type("full")
+        entry.apple.explicit(show.explicit)
     return fg.rss_str(pretty=True)

@@ -34,7 +34,8 @@ class ExtractiveWriter(Writer):
         lead, co = (host.name for host in brief.hosts)
         names = dict(
             show=brief.show_title, lead=lead, co=co, day=day.day,
-            weekday=phrases["weekdays"][day.weekday()], month=phrases["months"][day.month - 1],
+            weekday=_calendar_name(phrases, "weekdays", day.weekday(), 7, pick.where),
+            month=_calendar_name(phrases, "months", day.month - 1, 12, pick.where),
         )
 
         opening = [
@@ -75,6 +76,13 @@ class _Picker:
         if not deck:
             deck = self.decks[key] = self.rng.sample(variants, len(variants))
         return render(deck.pop(), f"{self.where}: {key}", **variables)
+
+
+def _calendar_name(phrases: dict, key: str, index: int, count: int, where: str) -> str:
+    names = phrases.get(key)
+    if not isinstance(names, list) or len(names) != count:
+        raise ConfigError(f"{where}: '{key}' must list {count} names")
+    return str(names[index])
 
 
 def _headline(title: str) -> str:

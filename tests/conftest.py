@@ -1,0 +1,94 @@
+"""Shared fixtures: a show config in a temporary folder, reading the bundled samples and prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.config import Config, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def show_config(tmp_path: Path, **sections) -> dict:
+    """The shipped config.yaml as a dict, with every path made absolute or moved under tmp_path.
+
+    Keyword arguments replace top-level sections (or merge into them when both are dicts).
+    """
+    data = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+    for source in data["sources"]:
+        if not source["url"].startswith(("http://", "https://")):
+            source["url"] = str(REPO / source["url"])
+    data["prompts_dir"] = str(REPO / "prompts")
+    data["work_dir"] = str(tmp_path / "work")
+    data["publish"]["dir"] = str(tmp_path / "feeds")
+    for key, value in sections.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data
+
+
+def write_config(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    return write_config(tmp_path, show_config(tmp_path))
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return load_config(config_path)
+
+
+class ToneVoice:
+    """A fast stand-in voice for tests of the plumbing: a tone per word, pitched per host option."""
+
+    name = "tone"
+
+    def __init__(self, options) -> None:
+        self.options = options
+
+    def describe(self) -> str:
+        return f"tone:{self.options.hz:g}Hz"
+
+    def synthesize(self, text: str):
+        import numpy as np
+
+        from pipeline.providers import Audio
+
+        rate = 22050
+        seconds = 0.05 * len(text.split())
+        t = np.arange(int(rate * seconds)) / rate
+        return Audio(samples=(0.3 * np.sin(2 * np.pi * self.options.hz * t)).astype(np.float32), sample_rate=rate)
+
+
+@pytest.fixture
+def tone_voices(monkeypatch):
+    """Registers the `tone` voice through the real registry; returns a config-section helper."""
+    from pydantic import Field
+
+    from pipeline.providers import VOICES, ProviderOptions
+
+    class ToneOptions(ProviderOptions):
+        hz: float = Field(default=220.0, gt=0)
+
+    ToneVoice.Options = ToneOptions
+    monkeypatch.setitem(VOICES, "tone", ToneVoice)
+    return [
+        {"name": "Oliver", "voice": {"provider": "tone", "hz": 150}},
+        {"name": "Shelby", "voice": {"provider": "tone", "hz": 240}},
+    ]
+
+
+@pytest.fixture
+def quick_config(tmp_path: Path, tone_voices) -> Config:
+    """The sample show with tone voices: every stage runs for real, in a second."""
+    return load_config(write_config(tmp_path, show_config(tmp_path, hosts=tone_voices)))
