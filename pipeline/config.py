@@ -63,6 +63,7 @@ class Show(Section):
     author: str
     owner: Owner | None = None
     link: str | None = Field(default=None, description="The show's web page; default: publish.base_url.")
+    cover: Path | None = Field(default=None, description="Square JPEG/PNG, 1400-3000 px; default: generated.")
     category: str = "News"
     subcategory: str | None = "Tech News"
     explicit: bool = False

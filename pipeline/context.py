@@ -23,6 +23,7 @@ class StageContext:
     date: date
     now: datetime
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("dailycast"))
+    fast_path: bool = False  # set by the deadline guard: stages take their fastest sure fallback
     _voices: dict[str, Voice] = field(default_factory=dict)
 
     @property
@@ -56,7 +57,9 @@ class StageContext:
         return self._voices[host]
 
     def writers(self) -> list[Writer]:
-        return [_build(WRITERS, spec) for spec in self.config.script.writers]
+        """The writer chain in order; on the fast path only its last link (the offline writer)."""
+        specs = self.config.script.writers
+        return [_build(WRITERS, spec) for spec in (specs[-1:] if self.fast_path else specs)]
 
     @property
     def host_names(self) -> list[str]:
