@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 the run failed, 2 bad config or usage.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from datetime import date, datetime
@@ -87,13 +88,38 @@ _stage_command("mix", "Mix the voiced lines into work/DATE/episode.mp3")
 _stage_command("publish", "Publish the mixed episode and rebuild the feed")
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The TCP port.")
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="The address to listen on; 0.0.0.0 lets phones on the local network in, 127.0.0.1 only this machine.")
+@click.pass_obj
+def serve(obj: _Obj, port: int, host: str) -> None:
+    """Serve the published folder over HTTP (byte ranges, HEAD, ETag) for podcast apps."""
+    from pipeline.serve import make_server_for
+
+    config = obj.config
+    try:
+        server = make_server_for(config.publish_dir, host, port)
+    except (FileNotFoundError, OSError) as exc:
+        raise DailycastError(f"cannot serve {config.publish_dir} on {host}:{port}: {exc}") from None
+    click.echo(f"Serving {config.publish_dir} on http://{host}:{server.server_port}/  (Ctrl-C stops)")
+    click.echo(f"Subscribe at {config.publish.base_url}feed.xml  (publish.base_url in {config.path.name})")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def _report(config: Config, record: RunRecord) -> None:
     workdir = config.work_root / record.date
     if record.outcome == "already-published":
         click.echo(f"{record.date} is already published. Use --force to make it again, or --from-stage.")
     elif record.outcome == "published":
-        click.echo(f"Episode: {config.publish_dir / 'episodes' / (record.date + '.mp3')}")
-        click.echo(f"Feed:    {config.publish_dir / 'feed.xml'}  (subscribe at {config.publish.base_url}feed.xml)")
+        published = json.loads((workdir / "published.json").read_text(encoding="utf-8"))
+        click.echo(f"Episode: {config.publish.base_url}{published['audio_file']}")
+        click.echo(f"Feed:    subscribe at {config.publish.base_url}feed.xml")
     else:
         click.echo(f"Done: {', '.join(record.ran())} for {record.date}; artifacts in {workdir}")
 

@@ -67,6 +67,10 @@ class Show(Section):
     category: str = "News"
     subcategory: str | None = "Tech News"
     explicit: bool = False
+    locked: bool = Field(default=True, description="podcast:locked: other platforms may not import the feed.")
+    podcast_guid: str | None = Field(
+        default=None, description="podcast:guid; default: derived from the feed URL (keep it if the feed moves)."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -127,6 +131,10 @@ class Publish(Section):
     base_url: str = "http://localhost:8000/"
     dir: Path = Path("feeds")
     retention: int | None = Field(default=None, ge=1, description="Episodes kept in the feed; null: all.")
+    target: ProviderSpec = Field(
+        default_factory=lambda: ProviderSpec(provider="local"),
+        description="Where the site is published: `local` (the `dir` folder) or `s3` (a bucket).",
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -218,6 +226,9 @@ def _provider_specs(config: Config):
         yield f"hosts[{i}].voice", host.voice, VOICES
     for i, spec in enumerate(config.script.writers):
         yield f"script.writers[{i}]", spec, WRITERS
+    from pipeline.publishers import TARGETS
+
+    yield "publish.target", config.publish.target, TARGETS
 
 
 def _location(loc: tuple, prefix: str = "") -> str:

@@ -117,8 +117,19 @@ class PublishedStory(Artifact):
     url: str | None = None
 
 
+class Attachment(Artifact):
+    """A file published beside an episode's audio: a transcript or the chapters."""
+
+    file: str
+    type: str
+    bytes: int
+
+
 class Episode(Artifact):
-    """One entry of the published index (feeds/episodes.json): what the feed is built from."""
+    """One entry of the published index (feeds/episodes.json): what the feed is built from.
+
+    Fields added after the first release have defaults, so an older index still reads.
+    """
 
     date: date
     guid: str
@@ -130,7 +141,11 @@ class Episode(Artifact):
     stories: list[PublishedStory]
     writer: str
     voices: dict[str, str] = Field(default_factory=dict)
+    number: int | None = Field(default=None, description="itunes:episode: given once, at first publication.")
+    transcripts: list[Attachment] = Field(default_factory=list)
+    chapters: Attachment | None = None
 
 
 class EpisodeIndex(Artifact):
     episodes: list[Episode] = Field(default_factory=list)
+    cover_file: str | None = None

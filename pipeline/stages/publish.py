@@ -1,23 +1,46 @@
-"""Stage 5: the episode into the published folder, and a new feed.xml.
+"""Stage 5: the episode and its attachments onto the publish target, and a new feed.xml.
 
-Order matters so that a failure anywhere leaves the published feed as it was: the feed is built in
-memory first (a bad title or URL fails here, before anything is touched), then the audio is copied
-and checked, then feed.xml is renamed into place, then the episode index.
+Order matters, so that a failure anywhere leaves the published feed as it was:
+
+1. everything is prepared in memory first: the episode's entry, the index, and the feed itself (a bad
+   title, URL or attachment fails here, before anything is touched);
+2. the audio, transcripts, chapters and cover are uploaded, each checked by its stored size;
+3. the index (episodes.json), then the feed (feed.xml) last: renamed into place, or uploaded last;
+4. only then the files the new feed no longer points to are removed (a corrected rerun's old audio,
+   episodes past the retention).
+
+Every published file except the feed and the index has a content hash in its name, so a corrected
+rerun of a day gets new URLs (no cache serves the old bytes) while its GUID stays.
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime, time
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from pipeline import files
 from pipeline.config import Config
 from pipeline.context import StageContext
+from pipeline.cover import cover_image
 from pipeline.errors import StageError
 from pipeline.feed import build_feed
-from pipeline.models import Episode, EpisodeIndex, MixedEpisode, PublishedStory, Script, StoriesArtifact, VoiceManifest
+from pipeline.feed.podcastindex import CHAPTERS_TYPE
+from pipeline.models import (
+    Attachment,
+    Episode,
+    EpisodeIndex,
+    MixedEpisode,
+    PublishedStory,
+    Script,
+    StoriesArtifact,
+    VoiceManifest,
+)
+from pipeline.publishers import IMMUTABLE, NO_CACHE, SHORT, Target, Upload, open_target
 from pipeline.stages import mix as mix_stage
 from pipeline.stages import voice as voice_stage
 from pipeline.text import slug
@@ -25,17 +48,29 @@ from pipeline.text import slug
 ARTIFACT = "published.json"
 INDEX = "episodes.json"
 FEED = "feed.xml"
+FOLDER = "episodes"
 BACKFILL_TIME = time(6, 0)
+HASH_CHARS = 10
+FEED_TYPE = "application/rss+xml; charset=utf-8"
+
+# The mix stage's optional outputs, in the order the feed lists them. Single-valued readers
+# (feedparser, podcastparser) keep the last transcript, so WebVTT, the one Apple prefers, comes last.
+CHAPTERS = "chapters.json"
+TRANSCRIPTS = (("transcript.srt", "application/x-subrip", ".srt"), ("transcript.vtt", "text/vtt", ".vtt"))
+MANAGED_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".jpg", ".jpeg", ".png")
 
 
-def load_index(config: Config) -> EpisodeIndex:
-    path = config.publish_dir / INDEX
-    if not path.exists():
+def load_index(config: Config, target: Target | None = None) -> EpisodeIndex:
+    target = target or open_target(config)
+    data = target.get(INDEX)
+    if data is None:
         return EpisodeIndex()
     try:
-        return EpisodeIndex.model_validate_json(path.read_text(encoding="utf-8"))
+        return EpisodeIndex.model_validate_json(data)
     except ValidationError as exc:
-        raise StageError(f"{path}: the published episode index is damaged: {exc.errors()[0]['msg']}") from None
+        raise StageError(
+            f"{target.describe()}: {INDEX}: the published episode index is damaged: {exc.errors()[0]['msg']}"
+        ) from None
 
 
 def episode_title(ctx: StageContext, stories: StoriesArtifact) -> str:
@@ -43,7 +78,45 @@ def episode_title(ctx: StageContext, stories: StoriesArtifact) -> str:
     return f"{day:%b} {day.day}, {day.year}: " + " | ".join(story.title for story in stories.stories)
 
 
+def hashed_name(stem: str, source: Path | bytes, suffix: str) -> str:
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    return f"{stem}-{hashlib.sha256(data).hexdigest()[:HASH_CHARS]}{suffix}"
+
+
+@dataclass
+class Plan:
+    episode: Episode
+    index: EpisodeIndex
+    feed: bytes
+    uploads: list[Upload]
+    retired: list[Episode]
+
+
 def run(ctx: StageContext) -> Episode:
+    config = ctx.config
+    target = open_target(config)
+    plan = prepare(ctx, target)
+
+    for upload in plan.uploads:
+        if target.size(upload.name) == upload.size:
+            continue  # content-hashed name and the right size: already there
+        target.put(upload)
+        ctx.log.debug("uploaded %s (%d bytes) to %s", upload.name, upload.size, target.describe())
+    index_bytes = (plan.index.model_dump_json(indent=2) + "\n").encode("utf-8")
+    target.put(Upload(INDEX, index_bytes, "application/json", NO_CACHE))
+    target.put(Upload(FEED, plan.feed, FEED_TYPE, SHORT))
+
+    _remove_unreferenced(ctx, target, plan.index)
+    for old in plan.retired:
+        ctx.log.info("retired episode %s from the feed", old.date)
+    files.write_model(ctx.path(ARTIFACT), plan.episode)
+    ctx.log.info("published %s to %s (%d episodes in the feed)", plan.episode.guid, target.describe(),
+                 len(plan.index.episodes))
+    return plan.episode
+
+
+def prepare(ctx: StageContext, target: Target) -> Plan:
+    """Everything a publish will write, computed before anything is written."""
     config = ctx.config
     mixed = ctx.read(mix_stage.ARTIFACT, MixedEpisode)
     stories = ctx.read("stories.json", StoriesArtifact)
@@ -53,40 +126,134 @@ def run(ctx: StageContext) -> Episode:
     if not source_audio.exists() or source_audio.stat().st_size != mixed.bytes:
         raise StageError(f"{source_audio} is missing or not the file episode.json describes: rerun the mix stage")
 
-    index = load_index(config)
+    audio = source_audio.read_bytes()
+    stem = f"{FOLDER}/{ctx.date.isoformat()}"
+    uploads = [Upload(hashed_name(stem, audio, ".mp3"), audio, "audio/mpeg", IMMUTABLE)]
+    transcripts = []
+    for name, mime, suffix in TRANSCRIPTS:
+        data = _attachment(ctx, name)
+        if data is not None:
+            upload = Upload(hashed_name(stem, data, suffix), data, mime, IMMUTABLE)
+            uploads.append(upload)
+            transcripts.append(Attachment(file=upload.name, type=mime, bytes=upload.size))
+    chapters = None
+    data = _attachment(ctx, CHAPTERS)
+    if data is not None:
+        upload = Upload(hashed_name(stem, data, ".chapters.json"), data, CHAPTERS_TYPE, IMMUTABLE)
+        uploads.append(upload)
+        chapters = Attachment(file=upload.name, type=CHAPTERS_TYPE, bytes=upload.size)
+
+    cover = _cover(config)
+    uploads.append(cover)
+
+    index = _numbered(load_index(config, target))
     previous = next((e for e in index.episodes if e.date == ctx.date), None)
-    audio_file = f"episodes/{ctx.date.isoformat()}.mp3"
+    numbers = [e.number for e in index.episodes if e.number is not None]
     episode = Episode(
         date=ctx.date,
         guid=previous.guid if previous else f"dailycast:{slug(config.show.title)}:{ctx.date.isoformat()}",
         title=episode_title(ctx, stories),
-        audio_file=audio_file,
-        audio_bytes=mixed.bytes,
+        audio_file=uploads[0].name,
+        audio_bytes=uploads[0].size,
         seconds=mixed.seconds,
         published_at=previous.published_at if previous else _publication_time(ctx),
         stories=[PublishedStory(title=s.title, source=s.source, url=s.url) for s in stories.stories],
         writer=script.writer,
         voices=manifest.voices,
+        number=previous.number if previous and previous.number else max(numbers, default=0) + 1,
+        transcripts=transcripts,
+        chapters=chapters,
     )
     kept = [e for e in index.episodes if e.date != ctx.date] + [episode]
     kept.sort(key=lambda e: e.date, reverse=True)
     retired = kept[config.publish.retention:] if config.publish.retention else []
     kept = kept[: len(kept) - len(retired)]
-    feed = build_feed(config, kept)
+    new_index = EpisodeIndex(episodes=kept, cover_file=cover.name)
+    feed = build_feed(config, kept, cover_file=cover.name)
+    return Plan(episode=episode, index=new_index, feed=feed, uploads=uploads, retired=retired)
 
-    target = config.publish_dir / audio_file
-    with files.atomic_path(target) as tmp:
-        shutil.copyfile(source_audio, tmp)
-        if tmp.stat().st_size != mixed.bytes:
-            raise StageError(f"{target}: copy is {tmp.stat().st_size} bytes, expected {mixed.bytes}")
-    files.write_bytes(config.publish_dir / FEED, feed)
-    files.write_model(config.publish_dir / INDEX, EpisodeIndex(episodes=kept))
-    for old in retired:
-        (config.publish_dir / old.audio_file).unlink(missing_ok=True)
-        ctx.log.info("retired episode %s from the feed", old.date)
-    files.write_model(ctx.path(ARTIFACT), episode)
-    ctx.log.info("published %s (%d episodes in the feed)", episode.guid, len(kept))
-    return episode
+
+def _numbered(index: EpisodeIndex) -> EpisodeIndex:
+    """An index from before episode numbers: its episodes numbered in date order, once, for good."""
+    if all(e.number is not None for e in index.episodes):
+        return index
+    last = max((e.number for e in index.episodes if e.number is not None), default=0)
+    episodes = []
+    for episode in sorted(index.episodes, key=lambda e: e.date):
+        if episode.number is None:
+            last += 1
+            episode = episode.model_copy(update={"number": last})
+        episodes.append(episode)
+    return index.model_copy(update={"episodes": episodes})
+
+
+def referenced(index: EpisodeIndex) -> set[str]:
+    """Every file the feed built from this index points to."""
+    names = {index.cover_file} if index.cover_file else set()
+    for episode in index.episodes:
+        names.add(episode.audio_file)
+        names.update(t.file for t in episode.transcripts)
+        if episode.chapters:
+            names.add(episode.chapters.file)
+    return names
+
+
+def _remove_unreferenced(ctx: StageContext, target: Target, index: EpisodeIndex) -> None:
+    """After the new feed is in place: the episode files and covers it no longer points to."""
+    keep = referenced(index)
+    candidates = target.list(FOLDER + "/") + [n for n in target.list() if n.startswith("cover-") and "/" not in n]
+    for name in sorted(set(candidates) - keep):
+        if name.endswith(MANAGED_SUFFIXES):
+            target.delete(name)
+            ctx.log.info("removed %s: the feed no longer points to it", name)
+
+
+def _attachment(ctx: StageContext, name: str) -> bytes | None:
+    """A transcript or the chapters from the work folder, when the mix made one and it is sound.
+
+    A damaged attachment is left out with a warning: the episode itself still goes out.
+    """
+    path = ctx.path(name)
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    problem = None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problem = "not UTF-8 text"
+    else:
+        if name == CHAPTERS:
+            try:
+                chapters = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problem = f"not JSON ({exc.msg}, line {exc.lineno})"
+            else:
+                if not isinstance(chapters, dict) or not isinstance(chapters.get("chapters"), list):
+                    problem = 'not Podcasting 2.0 chapters (no "chapters" list)'
+        elif name.endswith(".vtt") and not text.startswith("WEBVTT"):
+            problem = "not WebVTT (it must start with WEBVTT)"
+        elif not text.strip():
+            problem = "empty"
+    if problem:
+        ctx.log.warning("%s: %s; publishing the episode without it", path, problem)
+        return None
+    return data
+
+
+def _cover(config: Config) -> Upload:
+    path = cover_image(config)
+    where = "show.cover" if config.show.cover is not None else "the generated cover"
+    suffix = path.suffix.lower()
+    if suffix not in (".jpg", ".jpeg", ".png"):
+        raise StageError(f"{where}: {path} must be a JPEG or PNG file (.jpg or .png), as Apple requires")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StageError(f"{where}: cannot read {path}: {exc.strerror or exc}") from None
+    suffix = ".png" if suffix == ".png" else ".jpg"
+    return Upload(hashed_name("cover", data, suffix), data, "image/png" if suffix == ".png" else "image/jpeg",
+                  IMMUTABLE)
 
 
 def _publication_time(ctx: StageContext) -> datetime:

@@ -1,18 +1,48 @@
+import io
+import json
+import logging
 from datetime import date
+from xml.etree import ElementTree
 
+import feedparser
+import podcastparser
 import pytest
 
 from pipeline import runner
 from pipeline.errors import DailycastError, StageError
+from pipeline.feed.podcastindex import PODCAST_NS
+from pipeline.models import EpisodeIndex
+from pipeline.publishers import PublishError
+from pipeline.publishers.local import LocalTarget
 from pipeline.stages import publish
 
 DAY_ONE, DAY_TWO = date(2026, 11, 30), date(2026, 12, 1)
+CHAPTERS = {"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Hello"}, {"startTime": 1.5, "title": "Two"}]}
+VTT = "WEBVTT\n\n00:00:00.400 --> 00:00:01.200\n<v Oliver>Good morning & welcome.\n"
+SRT = "1\n00:00:00,400 --> 00:00:01,200\nOliver: Good morning & welcome.\n"
+
+
+def _mixed(config, day):
+    """A day made up to its mix, as the mix stage leaves it (without attachments)."""
+    for stage in ("stories", "script", "voice", "mix"):
+        runner.run_day(config, day, only=stage)
+    return config.work_root / day.isoformat()
+
+
+def _attachments(workdir, chapters=CHAPTERS, vtt=VTT, srt=SRT):
+    (workdir / "chapters.json").write_text(json.dumps(chapters), encoding="utf-8")
+    (workdir / "transcript.vtt").write_text(vtt, encoding="utf-8")
+    (workdir / "transcript.srt").write_text(srt, encoding="utf-8")
+
+
+def _published(config):
+    return sorted(p.relative_to(config.publish_dir).as_posix() for p in config.publish_dir.rglob("*") if p.is_file())
 
 
 def test_a_failed_publish_leaves_the_feed_byte_identical(quick_config, monkeypatch):
     runner.run_day(quick_config, DAY_ONE)
     feed = quick_config.publish_dir / "feed.xml"
-    before = feed.read_bytes()
+    before, files_before = feed.read_bytes(), _published(quick_config)
 
     def broken(*args, **kwargs):
         raise DailycastError("feed builder exploded")
@@ -21,29 +51,181 @@ def test_a_failed_publish_leaves_the_feed_byte_identical(quick_config, monkeypat
     with pytest.raises(DailycastError):
         runner.run_day(quick_config, DAY_TWO)
     assert feed.read_bytes() == before
-    assert not (quick_config.publish_dir / "episodes" / f"{DAY_TWO}.mp3").exists()
+    assert _published(quick_config) == files_before  # nothing was uploaded before the feed was built
     assert not list(quick_config.publish_dir.rglob("*.tmp"))
 
 
+@pytest.mark.parametrize("failing", ["feed.xml", "episodes.json", ".chapters.json", ".mp3"])
+def test_a_publish_that_fails_while_writing_leaves_the_feed_byte_identical(quick_config, monkeypatch, failing):
+    runner.run_day(quick_config, DAY_ONE)
+    feed = quick_config.publish_dir / "feed.xml"
+    before = feed.read_bytes()
+    _attachments(_mixed(quick_config, DAY_TWO))
+    real_put = LocalTarget.put
+
+    def put(self, upload):
+        if upload.name.endswith(failing):
+            raise PublishError(f"disk full while writing {upload.name}")
+        real_put(self, upload)
+
+    monkeypatch.setattr(LocalTarget, "put", put)
+    with pytest.raises(PublishError, match="disk full"):
+        runner.run_day(quick_config, DAY_TWO, only="publish")
+    assert feed.read_bytes() == before
+    index = publish.load_index(quick_config)
+    for episode in index.episodes:  # everything the old feed points to is still there
+        assert (quick_config.publish_dir / episode.audio_file).stat().st_size == episode.audio_bytes
+    assert not list(quick_config.publish_dir.rglob("*.tmp"))
+
+    monkeypatch.setattr(LocalTarget, "put", real_put)
+    runner.run_day(quick_config, DAY_TWO, only="publish")  # the next run completes it
+    assert len(feedparser.parse(feed.read_bytes()).entries) == 2
+
+
+def test_a_size_mismatch_after_upload_stops_the_publish_before_the_feed(quick_config, monkeypatch):
+    runner.run_day(quick_config, DAY_ONE)
+    before = (quick_config.publish_dir / "feed.xml").read_bytes()
+    _mixed(quick_config, DAY_TWO)
+    real_put = LocalTarget.put
+
+    # A target whose stored object comes out shorter than what was sent: the size check must notice.
+    monkeypatch.setattr(LocalTarget, "size", lambda self, name: 1 if name.endswith(".mp3") else None)
+    monkeypatch.setattr(LocalTarget, "put", lambda self, upload: self._check(upload, 1) if upload.name.endswith(
+        ".mp3") else real_put(self, upload))
+    with pytest.raises(PublishError, match=r"is 1 bytes after upload, expected \d+"):
+        runner.run_day(quick_config, DAY_TWO, only="publish")
+    assert (quick_config.publish_dir / "feed.xml").read_bytes() == before
+
+
 def test_a_mix_that_does_not_match_its_record_is_not_published(quick_config):
-    runner.run_day(quick_config, DAY_ONE, only="stories")
-    for stage in ("script", "voice", "mix"):
-        runner.run_day(quick_config, DAY_ONE, only=stage)
-    mp3 = quick_config.work_root / DAY_ONE.isoformat() / "episode.mp3"
+    mp3 = _mixed(quick_config, DAY_ONE) / "episode.mp3"
     mp3.write_bytes(mp3.read_bytes()[:-100])
     with pytest.raises(StageError, match="rerun the mix stage"):
         runner.run_day(quick_config, DAY_ONE, only="publish")
     assert not (quick_config.publish_dir / "feed.xml").exists()
 
 
+def test_transcripts_and_chapters_are_published_verified_and_linked(quick_config):
+    _attachments(_mixed(quick_config, DAY_ONE))
+    runner.run_day(quick_config, DAY_ONE, only="publish")
+    [episode] = publish.load_index(quick_config).episodes
+    site = quick_config.publish_dir
+    assert [t.type for t in episode.transcripts] == ["application/x-subrip", "text/vtt"]
+    for attachment, text in zip(episode.transcripts + [episode.chapters], [SRT, VTT, json.dumps(CHAPTERS)]):
+        assert (site / attachment.file).read_text(encoding="utf-8") == text
+        assert attachment.bytes == len(text.encode())
+        assert attachment.file.startswith(f"episodes/{DAY_ONE}-")
+    xml = (site / "feed.xml").read_bytes()
+    item = ElementTree.fromstring(xml).find("channel/item")
+    urls = {t.get("type"): t.get("url") for t in item.findall(f"{{{PODCAST_NS}}}transcript")}
+    assert urls == {t.type: f"http://localhost:8000/{t.file}" for t in episode.transcripts}
+    assert item.find(f"{{{PODCAST_NS}}}chapters").get("url") == f"http://localhost:8000/{episode.chapters.file}"
+    gpodder = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(xml))["episodes"][0]
+    assert gpodder["chapters_json_url"] == f"http://localhost:8000/{episode.chapters.file}"
+    assert gpodder["transcript_url"].endswith(".vtt")
+
+
+def test_an_older_work_folder_without_attachments_still_publishes(quick_config):
+    runner.run_day(quick_config, DAY_ONE)
+    [episode] = publish.load_index(quick_config).episodes
+    assert episode.transcripts == [] and episode.chapters is None
+    assert f"{{{PODCAST_NS}}}transcript".encode() not in (quick_config.publish_dir / "feed.xml").read_bytes()
+    assert b"podcast:transcript" not in (quick_config.publish_dir / "feed.xml").read_bytes()
+
+
+def test_a_damaged_attachment_is_left_out_and_named(quick_config, caplog):
+    workdir = _mixed(quick_config, DAY_ONE)
+    _attachments(workdir, vtt="not a vtt\n")
+    (workdir / "chapters.json").write_text('{"chapters": [', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="dailycast"):
+        runner.run_day(quick_config, DAY_ONE, only="publish")
+    [episode] = publish.load_index(quick_config).episodes
+    assert [t.type for t in episode.transcripts] == ["application/x-subrip"]
+    assert episode.chapters is None
+    assert "transcript.vtt: not WebVTT" in caplog.text
+    assert "chapters.json: not JSON" in caplog.text
+
+
+def test_the_cover_is_published_and_the_feed_points_to_it(quick_config):
+    runner.run_day(quick_config, DAY_ONE)
+    index = publish.load_index(quick_config)
+    assert index.cover_file.startswith("cover-") and index.cover_file.endswith(".jpg")
+    from PIL import Image
+
+    with Image.open(quick_config.publish_dir / index.cover_file) as cover:
+        assert (cover.format, cover.mode, cover.size) == ("JPEG", "RGB", (3000, 3000))
+    parsed = podcastparser.parse("http://localhost:8000/feed.xml",
+                                 io.BytesIO((quick_config.publish_dir / "feed.xml").read_bytes()))
+    assert parsed["cover_url"] == f"http://localhost:8000/{index.cover_file}"
+
+
+def test_a_corrected_rerun_keeps_the_guid_renames_the_audio_and_removes_the_old_file(quick_config):
+    _attachments(_mixed(quick_config, DAY_ONE))
+    runner.run_day(quick_config, DAY_ONE, only="publish")
+    runner.run_day(quick_config, DAY_TWO)
+    first = {e.date: e for e in publish.load_index(quick_config).episodes}
+
+    quick_config.mix.pause_ms = 600  # a correction: the same day, different audio
+    (quick_config.work_root / DAY_ONE.isoformat() / "transcript.vtt").write_text(VTT + "\n", encoding="utf-8")
+    runner.run_day(quick_config, DAY_ONE, force=True)
+    second = {e.date: e for e in publish.load_index(quick_config).episodes}
+
+    old, new = first[DAY_ONE], second[DAY_ONE]
+    assert (new.guid, new.number, new.published_at) == (old.guid, old.number, old.published_at)
+    assert new.audio_file != old.audio_file and new.audio_bytes != old.audio_bytes
+    site = quick_config.publish_dir
+    assert (site / new.audio_file).stat().st_size == new.audio_bytes
+    assert not (site / old.audio_file).exists()
+    assert not (site / old.transcripts[1].file).exists()  # the corrected VTT replaced it
+    assert (site / new.transcripts[0].file).exists()  # the unchanged SRT kept its name
+    assert new.transcripts[0].file == old.transcripts[0].file
+    assert second[DAY_TWO] == first[DAY_TWO]
+    parsed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert [e.id for e in parsed.entries] == [first[DAY_TWO].guid, old.guid]  # no duplicate
+    assert parsed.entries[1].enclosures[0].href == f"http://localhost:8000/{new.audio_file}"
+    referenced = publish.referenced(publish.load_index(quick_config))
+    assert set(_published(quick_config)) == referenced | {"feed.xml", "episodes.json"}
+
+
+def test_a_forced_rerun_with_the_same_audio_changes_nothing(quick_config):
+    runner.run_day(quick_config, DAY_ONE)
+    feed = (quick_config.publish_dir / "feed.xml").read_bytes()
+    runner.run_day(quick_config, DAY_ONE, force=True)
+    assert (quick_config.publish_dir / "feed.xml").read_bytes() == feed
+
+
+def test_episodes_are_numbered_once_and_older_indexes_still_read(quick_config):
+    runner.run_day(quick_config, DAY_ONE)
+    path = quick_config.publish_dir / "episodes.json"
+    raw = json.loads(path.read_text())
+    for episode in raw["episodes"]:  # an index as the first release wrote it
+        for key in ("number", "transcripts", "chapters"):
+            episode.pop(key)
+    raw.pop("cover_file")
+    path.write_text(json.dumps(raw))
+    assert EpisodeIndex.model_validate(raw).episodes[0].number is None
+
+    runner.run_day(quick_config, DAY_TWO)
+    numbers = {e.date: e.number for e in publish.load_index(quick_config).episodes}
+    assert numbers == {DAY_ONE: 1, DAY_TWO: 2}
+
+
+def test_a_damaged_index_is_named(quick_config):
+    runner.run_day(quick_config, DAY_ONE)
+    (quick_config.publish_dir / "episodes.json").write_text('{"episodes": [{"date": "yesterday"}]}')
+    with pytest.raises(StageError, match="episodes.json: the published episode index is damaged"):
+        runner.run_day(quick_config, DAY_TWO)
+
+
 def test_retention_keeps_the_newest_episodes_and_removes_older_audio(quick_config):
     quick_config.publish.retention = 1
     runner.run_day(quick_config, DAY_ONE)
+    old_audio = publish.load_index(quick_config).episodes[0].audio_file
     runner.run_day(quick_config, DAY_TWO)
     index = publish.load_index(quick_config)
     assert [e.date for e in index.episodes] == [DAY_TWO]
-    assert not (quick_config.publish_dir / "episodes" / f"{DAY_ONE}.mp3").exists()
-    assert (quick_config.publish_dir / "episodes" / f"{DAY_TWO}.mp3").exists()
+    assert not (quick_config.publish_dir / old_audio).exists()
+    assert (quick_config.publish_dir / index.episodes[0].audio_file).exists()
 
 
 def test_a_backfilled_day_is_dated_that_morning(quick_config):
