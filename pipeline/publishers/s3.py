@@ -44,6 +44,7 @@ class S3Options(ProviderOptions):
 class S3Target(Target):
     name = "s3"
     Options = S3Options
+    page_size = 1000  # objects per listing request: S3's own maximum
 
     def __init__(self, options: S3Options, environ: dict[str, str] | None = None) -> None:
         super().__init__(options)
@@ -116,7 +117,8 @@ class S3Target(Target):
         token: dict = {}
         for _ in range(10_000):  # 10 million objects: far beyond any show; bounds the loop
             page = self._call("listing of", folder or "/", self.client.list_objects_v2,
-                              Prefix=self._key(folder) if folder else self.prefix, **token)
+                              Prefix=self._key(folder) if folder else self.prefix, MaxKeys=self.page_size,
+                              **token)
             if page is None:
                 break
             names += [item["Key"][len(self.prefix):] for item in page.get("Contents", [])]
