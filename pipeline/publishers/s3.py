@@ -48,8 +48,11 @@ class S3Target(Target):
 
     def __init__(self, options: S3Options, environ: dict[str, str] | None = None) -> None:
         super().__init__(options)
-        import boto3
-        from botocore.config import Config as BotoConfig
+        try:
+            import boto3
+            from botocore.config import Config as BotoConfig
+        except ImportError:
+            raise PublishError("publish.target: the s3 target needs boto3: pip install 'dailycast[s3]'") from None
 
         environ = os.environ if environ is None else environ
         credentials = {}

@@ -40,7 +40,7 @@ from pipeline.models import (
     StoriesArtifact,
     VoiceManifest,
 )
-from pipeline.publishers import IMMUTABLE, NO_CACHE, SHORT, Target, Upload, open_target
+from pipeline.publishers import IMMUTABLE, NO_CACHE, SHORT, PublishError, Target, Upload, open_target
 from pipeline.stages import mix as mix_stage
 from pipeline.stages import voice as voice_stage
 from pipeline.text import slug
@@ -201,11 +201,15 @@ def referenced(index: EpisodeIndex) -> set[str]:
 def _remove_unreferenced(ctx: StageContext, target: Target, index: EpisodeIndex) -> None:
     """After the new feed is in place: the episode files and covers it no longer points to."""
     keep = referenced(index)
-    candidates = target.list(FOLDER + "/") + [n for n in target.list() if n.startswith("cover-") and "/" not in n]
-    for name in sorted(set(candidates) - keep):
-        if name.endswith(MANAGED_SUFFIXES):
-            target.delete(name)
-            ctx.log.info("removed %s: the feed no longer points to it", name)
+    try:
+        candidates = target.list(FOLDER + "/") + [n for n in target.list() if n.startswith("cover-") and "/" not in n]
+        for name in sorted(set(candidates) - keep):
+            if name.endswith(MANAGED_SUFFIXES):
+                target.delete(name)
+                ctx.log.info("removed %s: the feed no longer points to it", name)
+    except PublishError as exc:
+        # The new feed is live and complete; a leftover file is removed by the next publish.
+        ctx.log.warning("could not remove files the feed no longer uses: %s", exc)
 
 
 def _attachment(ctx: StageContext, name: str) -> bytes | None:

@@ -187,6 +187,30 @@ def test_a_corrected_rerun_keeps_the_guid_renames_the_audio_and_removes_the_old_
     assert set(_published(quick_config)) == referenced | {"feed.xml", "episodes.json"}
 
 
+def test_a_failed_cleanup_after_the_feed_is_a_warning_and_the_next_publish_tidies_up(quick_config, monkeypatch,
+                                                                                      caplog):
+    runner.run_day(quick_config, DAY_ONE)
+    old = publish.load_index(quick_config).episodes[0].audio_file
+
+    def refuse(self, name):
+        raise PublishError(f"permission denied: {name}")
+
+    real_delete = LocalTarget.delete
+    monkeypatch.setattr(LocalTarget, "delete", refuse)
+    quick_config.mix.pause_ms = 600
+    with caplog.at_level(logging.WARNING, logger="dailycast"):
+        runner.run_day(quick_config, DAY_ONE, force=True)
+    new = publish.load_index(quick_config).episodes[0].audio_file
+    assert "could not remove files the feed no longer uses" in caplog.text
+    assert new.encode() in (quick_config.publish_dir / "feed.xml").read_bytes()
+    assert (quick_config.publish_dir / old).exists()
+
+    monkeypatch.setattr(LocalTarget, "delete", real_delete)
+    runner.run_day(quick_config, DAY_TWO)
+    assert not (quick_config.publish_dir / old).exists()
+    assert (quick_config.publish_dir / new).exists()
+
+
 def test_a_forced_rerun_with_the_same_audio_changes_nothing(quick_config):
     runner.run_day(quick_config, DAY_ONE)
     feed = (quick_config.publish_dir / "feed.xml").read_bytes()
