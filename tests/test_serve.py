@@ -132,3 +132,15 @@ def test_mime_types():
     assert mime_type("episodes/x.srt") == "application/x-subrip"
     assert mime_type("feed.xml") == "application/rss+xml"
     assert mime_type("cover-1.png") == "image/png"
+
+
+def test_serve_has_help_and_a_clean_error_without_a_published_folder(tmp_path, capsys):
+    from pipeline.cli import main
+
+    assert main(["serve", "--help"]) == 0
+    assert "--port" in capsys.readouterr().out
+    config_path = write_config(tmp_path, show_config(tmp_path))
+    assert main(["--config", str(config_path), "serve", "--host", "127.0.0.1", "--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot serve {tmp_path / 'feeds'}") and "dailycast run" in err
+    assert "Traceback" not in err

@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -95,6 +96,9 @@ class Plan:
 def run(ctx: StageContext) -> Episode:
     config = ctx.config
     target = open_target(config)
+    if target.name != "local" and urlsplit(config.publish.base_url).hostname in ("localhost", "127.0.0.1", "::1"):
+        ctx.log.warning("publish.base_url is %s: listeners cannot reach it; set it to the public URL of %s",
+                        config.publish.base_url, target.describe())
     plan = prepare(ctx, target)
 
     for upload in plan.uploads:
