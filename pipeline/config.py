@@ -81,6 +81,18 @@ class Show(Section):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Amsterdam)") from None
         return value
 
+    @field_validator("podcast_guid")
+    @classmethod
+    def _uuid(cls, value: str | None) -> str | None:
+        import uuid
+
+        if value is None:
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("must be a UUID like 917393e3-1b1e-5cef-ace4-edaa54e1f810") from None
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

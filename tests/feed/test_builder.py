@@ -179,3 +179,13 @@ def test_explicit_is_apples_true_or_false(config, explicit, text):
     config.show.explicit = explicit
     xml = build_feed(config, [_episode(date(2026, 11, 30))])
     assert xml.count(b"<itunes:explicit>" + text + b"</itunes:explicit>") == 2  # channel and item
+
+
+def test_a_malformed_podcast_guid_is_a_config_error_naming_the_key(tmp_path):
+    from pipeline.config import load_config
+    from pipeline.errors import ConfigError
+    from tests.conftest import show_config, write_config
+
+    data = show_config(tmp_path, show={"podcast_guid": "not-a-uuid"})
+    with pytest.raises(ConfigError, match="show.podcast_guid: Value error, must be a UUID"):
+        load_config(write_config(tmp_path, data))
