@@ -67,6 +67,7 @@ def make_app(root: Path):
                 content_type += "; charset=utf-8"
             response.headers["Content-Type"] = content_type
             response.headers.setdefault("Access-Control-Allow-Origin", "*")  # web players fetch transcripts
+            del response.headers["Date"]  # the HTTP server sends its own; one Date header, not two
             return response
         except HTTPException as exc:
             return exc

@@ -76,6 +76,7 @@ def test_head_and_a_range_request_on_the_episode(served):
     assert int(head.headers["Content-Length"]) == episode.audio_bytes == len(data)
     assert head.headers["Accept-Ranges"] == "bytes"
     assert head.content == b""
+    assert len(head.raw.headers.getlist("Date")) == 1
     etag, modified = head.headers["ETag"], head.headers["Last-Modified"]
 
     ranged = requests.get(url, headers={"Range": "bytes=100-1099"}, timeout=10)
