@@ -26,4 +26,4 @@ test: $(VENV)/.installed-dev
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; exit $$status
 
 clean:
-	rm -rf $(VENV) work feeds/episodes feeds/feed.xml feeds/episodes.json .pytest_cache
+	rm -rf $(VENV) work feeds/episodes feeds/feed.xml feeds/episodes.json feeds/cover-* .pytest_cache
