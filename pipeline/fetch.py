@@ -214,6 +214,8 @@ def _reason(exc: Exception) -> str:
         return "timed out waiting for the server"
     if isinstance(exc, requests.ConnectionError):
         text = str(exc)
+        if "timed out" in text.lower():
+            return "timed out waiting for the server"
         for hint in ("Name or service not known", "Temporary failure in name resolution", "Connection refused",
                      "No route to host", "Connection reset", "Remote end closed"):
             if hint in text:
