@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from pipeline import urls
 from pipeline.config import Config
 from pipeline.errors import SourceError
-from pipeline.fetch import Fetcher, FetchPolicy
+from pipeline.fetch import UNREACHABLE, Fetcher, FetchPolicy
 from pipeline.models import Article
 from pipeline.text import html_to_text
 
@@ -117,8 +117,7 @@ def _one(article: Article, fetcher: Fetcher, max_chars: int, budget: _Budget) ->
         fetched = fetcher.get(article.url, accept=PAGE_ACCEPT)
     except SourceError as exc:
         reason = str(exc)
-        if any(hint in reason for hint in ("name or service", "name resolution", "refused", "timed out",
-                                           "no route", "connection failed")):
+        if any(cause in reason for cause in UNREACHABLE):
             with budget.lock:
                 budget.dead_hosts.add(host)
         return _feed_text(article, reason)

@@ -129,7 +129,8 @@ class Fetcher:
                 return self._once(url, headers)
             except _Retry as exc:
                 if attempt == attempts:
-                    raise SourceError(f"cannot fetch {url}: {exc} (after {attempts} attempts)") from None
+                    tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+                    raise SourceError(f"cannot fetch {url}: {exc}{tries}") from None
                 delay = self.policy.backoff_seconds * 2 ** (attempt - 1) * (1 + 0.25 * self._rng.random())
                 if exc.wait is not None:
                     delay = max(delay, exc.wait)
@@ -149,6 +150,8 @@ class Fetcher:
                 raise SourceError(f"cannot fetch {url}: more than {policy.max_redirects} redirects (a loop?)") from None
             except requests.exceptions.InvalidURL as exc:
                 raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
+            except requests.exceptions.SSLError as exc:
+                raise SourceError(f"cannot fetch {url}: {_reason(exc)}") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 raise _Retry(_reason(exc)) from None
             except requests.RequestException as exc:
@@ -212,16 +215,29 @@ def _reason(exc: Exception) -> str:
         return "connection timed out"
     if isinstance(exc, requests.ReadTimeout):
         return "timed out waiting for the server"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS handshake or certificate failed"
     if isinstance(exc, requests.ConnectionError):
         text = str(exc)
         if "timed out" in text.lower():
             return "timed out waiting for the server"
-        for hint in ("Name or service not known", "Temporary failure in name resolution", "Connection refused",
-                     "No route to host", "Connection reset", "Remote end closed"):
-            if hint in text:
-                return hint.lower()
+        for hints, reason in UNREACHABLE_REASONS.items():
+            if any(hint in text for hint in hints):
+                return reason
         return "connection failed"
     return type(exc).__name__
+
+
+# The causes that say the host cannot be reached at all (its other pages need not be tried this run).
+UNREACHABLE_REASONS = {
+    ("Name or service not known", "Temporary failure in name resolution", "Failed to resolve",
+     "nodename nor servname"): "host name not resolved",
+    ("Connection refused",): "connection refused",
+    ("No route to host", "Network is unreachable"): "no route to host",
+    ("Connection reset", "Remote end closed"): "connection reset",
+}
+UNREACHABLE = ("host name not resolved", "connection refused", "no route to host", "connection timed out",
+               "TLS handshake or certificate failed")
 
 
 def _size(n: int) -> str:

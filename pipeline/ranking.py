@@ -288,7 +288,7 @@ def _check_repeat(item: Cluster, past: list[PastStory], similarity: np.ndarray, 
     for offset, story in enumerate(past):
         shared = item.urls & story.urls
         if shared:
-            item.status = "repeat"
+            item.status, item.follow_up_of = "repeat", None
             item.why = f"covered in the episode of {story.episode}: {story.title!r} (same article)"
             return
         column = n + offset
@@ -301,7 +301,7 @@ def _check_repeat(item: Cluster, past: list[PastStory], similarity: np.ndarray, 
             item.why = (f"follow-up to {story.title!r} from the episode of {story.episode}: "
                         f"{share_new:.0%} of its text is new")
             continue
-        item.status = "repeat"
+        item.status, item.follow_up_of = "repeat", None
         item.why = (f"covered in the episode of {story.episode}: {story.title!r} "
                     f"(similarity {closest:.2f}, only {share_new:.0%} new)")
         return
