@@ -109,8 +109,10 @@ def stories_command(obj: _Obj, day: str | None, as_json: bool, force: bool, pins
 
     config = obj.config
     the_day = _day(day, config)
-    workdir = config.work_root / the_day.isoformat()
-    if force or pins or excludes or not (workdir / "published.json").exists():
+    published = (config.work_root / the_day.isoformat() / "published.json").exists()
+    if (pins or excludes) and published and not force:
+        raise click.UsageError(f"{the_day} is already published: add --force to rank it again with these picks")
+    if force or not published:
         run_day(config, the_day, only="stories", overrides=_overrides(pins, excludes))
     ctx = StageContext(config=config, date=the_day, now=datetime.now(config.show.tz))
     artifact = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)

@@ -155,6 +155,9 @@ def test_run_with_exclude_and_pin(tone_config_path, capsys):
 
     assert main(args) == 2, "a published day is not remade without --force"
     assert "add --force" in capsys.readouterr().err
+    stories_args = ["--config", str(tone_config_path), "stories", "--date", DAY.isoformat(), "--pin", NORVIK]
+    assert main(stories_args) == 2, "nor re-ranked under a published episode"
+    assert stories_of(config).pinned == [VELOMO]
 
 
 def test_a_pin_that_no_source_carries_is_a_clear_error(tone_config_path, capsys):
