@@ -96,7 +96,11 @@ def with_full_text(articles: list[Article], config: Config, fetcher: Fetcher | N
         while pending and budget.left() > 0:
             done, pending = wait(pending, timeout=budget.left(), return_when=FIRST_COMPLETED)
             for future in done:
-                out[futures[future]] = future.result()
+                i = futures[future]
+                try:
+                    out[i] = future.result()
+                except Exception as exc:  # noqa: BLE001 - one odd page must not cost the run its stories
+                    out[i] = _feed_text(articles[i], f"the page could not be read ({type(exc).__name__})")
         for future in pending:
             i = futures[future]
             out[i] = _feed_text(articles[i], f"the run's {config.stories.article_budget_seconds:g} s budget for "

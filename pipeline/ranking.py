@@ -135,16 +135,22 @@ def _tokens(article: Article) -> list[str]:
     return _terms(article.title, article.text)
 
 
-def _tfidf(docs: list[Counter]) -> np.ndarray:
+def _tfidf(docs: list[Counter]):
+    """Row-normalised TF-IDF vectors (sparse: a day's few hundred items have tens of thousands of terms)."""
+    from scipy.sparse import csr_matrix
+
     vocabulary = {term: i for i, term in enumerate(sorted({t for doc in docs for t in doc}))}
     document_frequency = Counter(t for doc in docs for t in doc)
     idf = {t: math.log((1 + len(docs)) / (1 + df)) + 1 for t, df in document_frequency.items()}
-    matrix = np.zeros((len(docs), len(vocabulary)))
+    rows, cols, values = [], [], []
     for row, doc in enumerate(docs):
-        for term, count in doc.items():
-            matrix[row, vocabulary[term]] = (1 + math.log(count)) * idf[term]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
+        weights = {vocabulary[term]: (1 + math.log(count)) * idf[term] for term, count in doc.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for col, weight in weights.items():
+            rows.append(row)
+            cols.append(col)
+            values.append(weight / norm)
+    return csr_matrix((values, (rows, cols)), shape=(len(docs), max(1, len(vocabulary))))
 
 
 def similarity_matrix(articles: list[Article], extra: list[tuple[str, str]] = ()) -> np.ndarray:
@@ -153,7 +159,7 @@ def similarity_matrix(articles: list[Article], extra: list[tuple[str, str]] = ()
     if not docs:
         return np.zeros((0, 0))
     matrix = _tfidf(docs)
-    return matrix @ matrix.T
+    return np.asarray((matrix @ matrix.T).todense())
 
 
 def cluster(articles: list[Article], threshold: float = CLUSTER_THRESHOLD,
