@@ -4,7 +4,8 @@ story again, and not two takes on one story.
 The ranking, in full:
 
 1. Eligible articles: published within `stories.window_hours` before the run's cut-off (any date when
-   that is null). An undated article counts as published at the cut-off. The producer's `--exclude`
+   that is null; up to FUTURE_TOLERANCE after it, for clocks that run ahead). An undated article (whose
+   feed gives no date either) counts as published at the cut-off. The producer's `--exclude`
    URLs are dropped; a `--pin` URL's story is always kept.
 2. Clustering: each article becomes a TF-IDF vector of its title (counted twice) and the first 150
    words of its text, lower-cased, without stop words, lightly stemmed. Two articles whose cosine
@@ -19,9 +20,10 @@ The ranking, in full:
      keyword in a title).
 4. Never repeat: a cluster is a repeat of a story from the last `stories.history_episodes` episodes
    when it shares a canonical URL with it, or when one of its articles is at least as similar to it
-   as two articles of one cluster are. A similar cluster whose text is mostly new (at least
-   FOLLOW_UP_NOVELTY of its terms are not in the earlier story) is a follow-up and stays eligible;
-   the explanation names the episode it follows up.
+   as two articles of one cluster are. A similar cluster is a follow-up, and stays eligible, when one
+   of its articles is newer than anything the earlier story had and its headline and lede (the first
+   LEDE_WORDS words) are mostly new: at least FOLLOW_UP_NOVELTY of their terms are not in the earlier
+   story. The explanation names the episode it follows up.
 5. The two highest-scoring remaining clusters are the day's stories (pinned ones first), provided the
    second is not a near-miss of the first's cluster (similarity within RELATED_MARGIN of the cluster
    threshold: two takes on one story that the wording kept apart). Within a cluster the article from the highest-weight source leads (full page text, then
@@ -45,10 +47,12 @@ from pipeline.text import words
 CLUSTER_THRESHOLD = 0.3
 RELATED_MARGIN = 0.05  # picks closer than (cluster threshold - this) are two takes on one story
 FOLLOW_UP_NOVELTY = 0.5
+LEDE_WORDS = 60
 RECENCY_WEIGHT = 0.5
 RECENCY_SCALE_HOURS = 48
 TEXT_WORDS = 150
 STORIES_PER_SHOW = 2
+FUTURE_TOLERANCE = timedelta(minutes=30)  # a newsroom's clock a little ahead of ours is not a future item
 
 _STOPWORDS = frozenset(
     """a about after all also an and are as at be been but by can could for from has have he her his how
@@ -65,6 +69,7 @@ class PastStory:
     title: str
     text: str = ""
     urls: frozenset[str] = frozenset()  # canonical URLs of its lead and other coverage
+    newest: datetime | None = None  # its newest article: a follow-up must bring something later
 
 
 @dataclass
@@ -184,9 +189,13 @@ def cluster(articles: list[Article], threshold: float = CLUSTER_THRESHOLD,
     return list(groups.values())
 
 
-def novelty(new_text: str, old_text: str) -> float:
-    """The share of the new text's meaningful terms that the old text does not have (0..1)."""
-    new_terms = set(_terms("", new_text, text_words=400))
+def novelty(new_text: str, old_text: str, new_title: str = "") -> float:
+    """The share of the new headline's and lede's meaningful terms that the old text lacks (0..1).
+
+    Only the opening of the new text counts: a follow-up says what is new at the top, and a full
+    article page retelling yesterday's story should not look new just for being longer.
+    """
+    new_terms = set(_terms(new_title, new_text, text_words=LEDE_WORDS))
     if not new_terms:
         return 0.0
     return len(new_terms - set(_terms("", old_text, text_words=10_000))) / len(new_terms)
@@ -198,7 +207,8 @@ def eligible(articles: list[Article], cutoff: datetime, window_hours: float | No
     if window_hours is None:
         return list(articles)
     start = cutoff - timedelta(hours=window_hours)
-    return [a for a in articles if a.published is None or start <= a.published <= cutoff]
+    latest = cutoff + FUTURE_TOLERANCE
+    return [a for a in articles if a.published is None or start <= a.published <= latest]
 
 
 def rank(
@@ -301,8 +311,9 @@ def _check_repeat(item: Cluster, past: list[PastStory], similarity: np.ndarray, 
         closest = max(similarity[index[id(a)], column] for a in item.articles)
         if closest < threshold:
             continue
-        share_new = max(novelty(a.text, story.text) for a in item.articles) if story.text else 0.0
-        if share_new >= FOLLOW_UP_NOVELTY and item.lead.published and item.lead.published.date() >= story.episode:
+        later = [a for a in item.articles if _later_than(a, story)]
+        share_new = max((novelty(a.text, story.text, a.title) for a in later), default=0.0) if story.text else 0.0
+        if share_new >= FOLLOW_UP_NOVELTY:
             item.follow_up_of = story
             item.why = (f"follow-up to {story.title!r} from the episode of {story.episode}: "
                         f"{share_new:.0%} of its text is new")
@@ -311,6 +322,14 @@ def _check_repeat(item: Cluster, past: list[PastStory], similarity: np.ndarray, 
         item.why = (f"covered in the episode of {story.episode}: {story.title!r} "
                     f"(similarity {closest:.2f}, only {share_new:.0%} new)")
         return
+
+
+def _later_than(article: Article, story: PastStory) -> bool:
+    if article.published is None:
+        return False
+    if story.newest is not None:
+        return article.published > story.newest
+    return article.published.date() >= story.episode
 
 
 def _closest(item: Cluster, picked: list[Cluster], similarity: np.ndarray, index: dict, limit: float):

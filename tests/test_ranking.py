@@ -105,7 +105,7 @@ def _day_articles(day: dict) -> list[Article]:
 def _past(day: date, picked: list[ranking.Cluster]) -> list[ranking.PastStory]:
     return [
         ranking.PastStory(episode=day, title=c.lead.title, text="\n".join(a.text for a in c.articles),
-                          urls=frozenset(c.urls))
+                          urls=frozenset(c.urls), newest=max(a.published for a in c.articles))
         for c in picked
     ]
 
@@ -230,6 +230,28 @@ def test_a_follow_up_with_substantially_new_content_is_news_again():
     assert "cracks" in first.lead.title and first.follow_up_of == past
     assert "follow-up to 'Night trams return to the old bridge' from the episode of 2026-11-28" in first.why
     assert "new" in result.explanation[0]
+
+
+def test_a_longer_retelling_from_before_the_episode_is_not_a_follow_up():
+    """Yesterday's summary against today's fetch of a full article about the same event: the lede
+    looks new (quotes, background), but nothing in it is later than what the episode already had."""
+    articles, config = _sample_articles()
+    norvik = [a for a in articles if "Norvik" in a.title]
+    summary = "Norvik Energy has opened a 2.4 billion euro factory in Trondheim, Norway, that can produce " \
+              "12 gigawatt-hours of solid-state battery cells a year."
+    past = ranking.PastStory(episode=date(2026, 11, 26), title="Norvik Energy opens Trondheim gigafactory",
+                             text=summary, newest=max(a.published for a in norvik))
+    weights = {s.name: s.weight for s in config.sources}
+    result = ranking.rank(articles, datetime.now(timezone.utc), None, weights, history=[past])
+    cluster = next(c for c in result.clusters if "Norvik" in c.lead.title)
+    assert ranking.novelty(norvik[0].text, summary, norvik[0].title) >= ranking.FOLLOW_UP_NOVELTY
+    assert cluster.status == "repeat" and cluster.follow_up_of is None
+
+
+def test_a_clock_a_little_ahead_is_not_a_future_item():
+    ahead = Article(source="A", title="Just in", text="x", published=NOW + timedelta(minutes=10))
+    future = Article(source="A", title="Tomorrow", text="y", published=NOW + timedelta(hours=3))
+    assert [a.title for a in ranking.eligible([ahead, future], NOW, 36)] == ["Just in"]
 
 
 def test_pins_and_excludes():

@@ -116,8 +116,9 @@ def previous_stories(config: Config, day) -> list[ranking.PastStory]:
                 if story.canonical_url:
                     canon.add(story.canonical_url)
                 text = "\n".join([story.text] + [a.text for a in story.also_reported_by])
+                dates = [d for d in [story.published] + [a.published for a in story.also_reported_by] if d]
                 past.append(ranking.PastStory(episode=episode.date, title=story.title, text=text,
-                                              urls=frozenset(canon)))
+                                              urls=frozenset(canon), newest=max(dates, default=None)))
         else:
             for story in episode.stories:
                 canon = frozenset({urls.canonical(story.url)} if urls.is_http(story.url) else set())
