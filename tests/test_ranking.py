@@ -285,3 +285,19 @@ def test_the_best_sourced_article_leads_and_others_are_kept():
     trams = result.picked[0]
     assert trams.lead.source == "B" and {a.source for a in trams.articles[1:]} == {"A", "C"}
     assert trams.components["coverage"] == 5.0
+
+
+def test_two_takes_on_one_story_are_not_both_picked():
+    """With a strict threshold the Norvik coverage splits in two clusters; the near miss is not the
+    second story of the show."""
+    articles, config = _sample_articles()
+    result = ranking.rank(
+        articles, datetime.now(timezone.utc), None, {s.name: 1.0 for s in config.sources}, threshold=0.5,
+        excludes=["https://techwire.example/2026/11/larkspur-labs-releases-meridian-2",
+                  "https://circuitdaily.example/stories/veltra-semiconductor-series-b"],
+    )
+    norvik = [c for c in result.clusters if "Norvik" in c.lead.title]
+    assert len(norvik) == 2
+    assert [c.status for c in norvik] == ["picked", "too-close"]
+    assert "one story" in norvik[1].why
+    assert [c.lead.title.split()[0] for c in result.picked] == ["Norvik", "Corvane"]
