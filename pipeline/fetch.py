@@ -29,6 +29,7 @@ from typing import Callable
 import requests
 
 from pipeline import __version__, files
+from pipeline.urls import redact
 from pipeline.errors import SourceError
 
 USER_AGENT = f"dailycast/{__version__} (+https://github.com/dailycast/dailycast; daily news podcast reader)"
@@ -69,8 +70,12 @@ class HttpCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    @staticmethod
+    def _digest(url: str) -> str:
+        return hashlib.sha256(url.encode("utf-8")).hexdigest()  # the URL itself may hold a key: not stored
+
     def _paths(self, url: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+        key = self._digest(url)[:32]
         return self.folder / f"{key}.json", self.folder / f"{key}.body"
 
     def validators(self, url: str) -> dict[str, str]:
@@ -79,7 +84,7 @@ class HttpCache:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if meta.get("url") != url or not body_path.exists():
+        if meta.get("url_sha256") != self._digest(url) or not body_path.exists():
             return {}
         headers = {}
         if meta.get("etag"):
@@ -100,7 +105,7 @@ class HttpCache:
             return
         meta_path, body_path = self._paths(url)
         files.write_bytes(body_path, body)
-        meta = {"url": url, "etag": etag, "last_modified": last_modified,
+        meta = {"url_sha256": self._digest(url), "etag": etag, "last_modified": last_modified,
                 "stored": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         files.write_text(meta_path, json.dumps(meta, indent=2) + "\n")
 
@@ -130,11 +135,11 @@ class Fetcher:
             except _Retry as exc:
                 if attempt == attempts:
                     tries = f" (after {attempts} attempts)" if attempts > 1 else ""
-                    raise SourceError(f"cannot fetch {url}: {exc}{tries}") from None
+                    raise SourceError(f"cannot fetch {redact(url)}: {exc}{tries}") from None
                 delay = self.policy.backoff_seconds * 2 ** (attempt - 1) * (1 + 0.25 * self._rng.random())
                 if exc.wait is not None:
                     delay = max(delay, exc.wait)
-                log.info("%s: %s; retry %d of %d in %.1f s", url, exc, attempt, attempts - 1, delay)
+                log.info("%s: %s; retry %d of %d in %.1f s", redact(url), exc, attempt, attempts - 1, delay)
                 self._sleep(delay)
         raise AssertionError("unreachable")
 
@@ -147,15 +152,15 @@ class Fetcher:
                     url, headers=headers, stream=True, timeout=(policy.connect_timeout, policy.read_timeout)
                 )
             except requests.TooManyRedirects:
-                raise SourceError(f"cannot fetch {url}: more than {policy.max_redirects} redirects (a loop?)") from None
-            except requests.exceptions.InvalidURL as exc:
-                raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
+                raise SourceError(f"cannot fetch {redact(url)}: more than {policy.max_redirects} redirects (a loop?)") from None
+            except requests.exceptions.InvalidURL:
+                raise SourceError(f"cannot fetch {redact(url)}: not a valid URL") from None
             except requests.exceptions.SSLError as exc:
-                raise SourceError(f"cannot fetch {url}: {_reason(exc)}") from None
+                raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 raise _Retry(_reason(exc)) from None
             except requests.RequestException as exc:
-                raise SourceError(f"cannot fetch {url}: {_reason(exc)}") from None
+                raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
             with response:
                 return self._read(url, response)
 
@@ -169,26 +174,26 @@ class Fetcher:
         if status == 429 or status >= 500:
             raise _Retry(f"HTTP {status} {response.reason or ''}".strip(), _retry_after(response_headers))
         if status >= 400:
-            raise SourceError(f"cannot fetch {url}: HTTP {status} {response.reason or ''}".strip())
+            raise SourceError(f"cannot fetch {redact(url)}: HTTP {status} {response.reason or ''}".strip())
         if status != 200:
-            raise SourceError(f"cannot fetch {url}: unexpected HTTP {status}")
+            raise SourceError(f"cannot fetch {redact(url)}: unexpected HTTP {status}")
         limit = self.policy.max_bytes
         declared = response_headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise SourceError(f"cannot fetch {url}: response of {_size(int(declared))} is over the {_size(limit)} cap")
+            raise SourceError(f"cannot fetch {redact(url)}: response of {_size(int(declared))} is over the {_size(limit)} cap")
         deadline = time.monotonic() + self.policy.total_seconds
         body = bytearray()
         try:
             for chunk in response.iter_content(CHUNK_BYTES):
                 body += chunk
                 if len(body) > limit:
-                    raise SourceError(f"cannot fetch {url}: response is over the {_size(limit)} cap; cut off")
+                    raise SourceError(f"cannot fetch {redact(url)}: response is over the {_size(limit)} cap; cut off")
                 if time.monotonic() > deadline:
                     raise _Retry(f"body not complete after {self.policy.total_seconds:g} s")
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise _Retry(_reason(exc)) from None
         except requests.exceptions.ContentDecodingError as exc:
-            raise SourceError(f"cannot fetch {url}: undecodable body ({_reason(exc)})") from None
+            raise SourceError(f"cannot fetch {redact(url)}: undecodable body ({_reason(exc)})") from None
         data = bytes(body)
         if self.cache:
             self.cache.store(url, response_headers, data)

@@ -49,6 +49,24 @@ def clean(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
+_SECRET_KEYS = ("key", "token", "secret", "password", "passwd", "auth", "sig", "signature", "session")
+
+
+def redact(url: str) -> str:
+    """The URL for logs and errors: no user:password, and secret-looking query values masked."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return "(unparsable URL)"
+    query = [
+        (k, "***" if any(word in k.lower() for word in _SECRET_KEYS) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*"), ""))
+
+
 def _is_tracking(key: str) -> bool:
     key = key.lower()
     return key.startswith(_TRACKING_PREFIXES) or key in _TRACKING_KEYS

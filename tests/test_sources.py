@@ -239,3 +239,33 @@ def test_a_local_file_source_that_is_missing_names_the_source(tmp_path):
     config = config_for(tmp_path, [{"name": "Gone", "url": str(tmp_path / "nope.xml")}])
     [result] = sources.read_all(config)
     assert result.error.startswith("source 'Gone': cannot read")
+
+
+@pytest.mark.parametrize(
+    "sources_section, stories_section, message",
+    [
+        ([{"name": "X", "url": "feed.xml", "fetch_article": True}], {}, "sources[0].fetch_article: unknown key"),
+        ([{"name": "X", "url": "feed.xml", "max_items": 0}], {}, "sources[0].max_items: Input should be greater"),
+        ([{"name": "X", "url": "feed.xml"}], {"topics": [{"name": "ai", "boost": "lots"}]},
+         "stories.topics[0].boost: Input should be a valid number"),
+    ],
+)
+def test_a_bad_source_or_stories_key_is_named(tmp_path, sources_section, stories_section, message):
+    from pipeline.errors import ConfigError
+
+    path = write_config(tmp_path, show_config(tmp_path, sources=sources_section, stories=stories_section))
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert message in str(raised.value)
+
+
+def test_a_secret_in_a_source_url_stays_out_of_errors_and_the_cache(tmp_path, server):
+    server.routes["/private.xml?key=s3cr3t"] = news_server.status(500)
+    server.serve("/cached.xml?token=t0ken", feeds.good_feed(), headers={"ETag": '"e1"'})
+    config = config_for(tmp_path, [{"name": "Private", "url": server.url("/private.xml?key=s3cr3t")},
+                                   {"name": "Cached", "url": server.url("/cached.xml?token=t0ken")}], retries=0)
+    failed, cached = sources.read_all(config)
+    assert "HTTP 500" in failed.error and "s3cr3t" not in failed.error and "key=***" in failed.error
+    assert cached.error is None
+    stored = [p.read_text() for p in (config.work_root / ".http-cache").glob("*.json")]
+    assert stored and not any("t0ken" in text for text in stored)

@@ -36,3 +36,9 @@ def test_rel_canonical_is_read_from_the_page_and_made_absolute():
     assert urls.rel_canonical(page, "https://news.example/amp/story?x=1") == "https://news.example/2026/11/story"
     assert urls.rel_canonical("<html><head></head></html>", "https://news.example/a") is None
     assert urls.rel_canonical('<link rel="canonical" href="javascript:alert(1)">', "https://news.example/a") is None
+
+
+def test_redact_hides_credentials_and_keys_but_keeps_the_place():
+    shown = urls.redact("https://user:hunter2@feeds.example/rss?api_key=s3cr3t&section=tech&token=abc")
+    assert "hunter2" not in shown and "s3cr3t" not in shown and "abc" not in shown
+    assert shown == "https://feeds.example/rss?api_key=***&section=tech&token=***"
