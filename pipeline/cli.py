@@ -94,7 +94,8 @@ def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, pins, e
 @cli.command(name="stories")
 @date_option
 @click.option("--json", "as_json", is_flag=True, help="Print stories.json instead of the table.")
-@click.option("--force", is_flag=True, help="Rank again even if the day is published (the next `run` then remakes its episode).")
+@click.option("--force", is_flag=True,
+              help="Rank again even if the day is published (the next `run` then remakes its episode).")
 @pin_option
 @exclude_option
 @click.pass_obj
