@@ -58,16 +58,67 @@ def cli(ctx: click.Context, config_path: Path, verbose: bool) -> None:
     ctx.obj = _Obj(config_path)
 
 
+pin_option = click.option("--pin", "pins", multiple=True, metavar="URL",
+                          help="Put the story of this article in the show (repeatable).")
+exclude_option = click.option("--exclude", "excludes", multiple=True, metavar="URL",
+                              help="Keep the story of this article out of the show (repeatable).")
+
+
+def _overrides(pins: tuple[str, ...], excludes: tuple[str, ...]) -> dict[str, list[str]]:
+    return {"pin": list(pins), "exclude": list(excludes)} if pins or excludes else {}
+
+
 @cli.command()
 @date_option
 @click.option("--force", is_flag=True, help="Make the day again even if it is published (same GUID).")
 @click.option("--from-stage", type=click.Choice(STAGE_NAMES), help="Rerun from this stage, on the artifacts on disk.")
+@pin_option
+@exclude_option
 @click.pass_obj
-def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None) -> None:
+def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, pins, excludes) -> None:
     """Make and publish the day's episode: stories, script, voice, mix, publish."""
     config = obj.config
-    record = run_day(config, _day(day, config), force=force, from_stage=from_stage)
+    the_day = _day(day, config)
+    overrides = _overrides(pins, excludes)
+    if overrides:
+        # The producer's picks change the stories, so the day is made again from the stories stage.
+        if from_stage not in (None, "stories"):
+            raise click.UsageError("--pin/--exclude change the stories: use them without --from-stage, or with "
+                                   "--from-stage stories")
+        if not force and (config.work_root / the_day.isoformat() / "published.json").exists():
+            raise click.UsageError(f"{the_day} is already published: add --force to make it again with these picks")
+        from_stage = "stories"
+    record = run_day(config, the_day, force=force, from_stage=from_stage, overrides=overrides)
     _report(config, record)
+
+
+@cli.command(name="stories")
+@date_option
+@click.option("--json", "as_json", is_flag=True, help="Print stories.json instead of the table.")
+@click.option("--force", is_flag=True,
+              help="Rank again even if the day is published (the next `run` then remakes its episode).")
+@pin_option
+@exclude_option
+@click.pass_obj
+def stories_command(obj: _Obj, day: str | None, as_json: bool, force: bool, pins, excludes) -> None:
+    """Pick the day's two top stories into work/DATE/stories.json and show the ranking (this stage only).
+
+    For a day already published, the saved ranking is shown unless --force.
+    """
+    from pipeline.context import StageContext
+    from pipeline.models import StoriesArtifact
+    from pipeline.stages import stories as stories_stage
+
+    config = obj.config
+    the_day = _day(day, config)
+    published = (config.work_root / the_day.isoformat() / "published.json").exists()
+    if (pins or excludes) and published and not force:
+        raise click.UsageError(f"{the_day} is already published: add --force to rank it again with these picks")
+    if force or not published:
+        run_day(config, the_day, only="stories", overrides=_overrides(pins, excludes))
+    ctx = StageContext(config=config, date=the_day, now=datetime.now(config.show.tz))
+    artifact = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
+    click.echo(artifact.model_dump_json(indent=2) if as_json else stories_stage.render_table(artifact))
 
 
 def _stage_command(name: str, summary: str):
@@ -81,7 +132,6 @@ def _stage_command(name: str, summary: str):
     return cli.command(name=name)(date_option(command))
 
 
-_stage_command("stories", "Pick the day's two top stories into work/DATE/stories.json")
 _stage_command("script", "Write the dialogue into work/DATE/script.json and script.md")
 _stage_command("voice", "Synthesize every line of the script into work/DATE/lines/")
 _stage_command("mix", "Mix the voiced lines into work/DATE/episode.mp3")

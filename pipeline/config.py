@@ -108,10 +108,27 @@ class Source(Section):
     url: str = Field(min_length=1, description="An http(s) URL, or a path relative to config.yaml.")
     weight: float = Field(default=1.0, gt=0)
     language: str | None = None
+    tags: list[str] = Field(default_factory=list, description="Topic tags; stories.topics boosts them.")
+    max_items: int = Field(default=40, ge=1, le=1000, description="Only the feed's first N items are read.")
+    fetch_articles: bool | None = Field(
+        default=None, description="Fetch each candidate's page for its full text; default: yes for URLs, no for files."
+    )
+
+    @property
+    def reads_article_pages(self) -> bool:
+        return self.is_remote if self.fetch_articles is None else self.fetch_articles
 
     @property
     def is_remote(self) -> bool:
         return self.url.startswith(("http://", "https://"))
+
+
+class Topic(Section):
+    """A cluster gets `boost` when a source covering it is tagged `name`, or a title names a keyword."""
+
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+    boost: float = Field(default=0.5, ge=-10, le=10)
 
 
 class Stories(Section):
@@ -119,6 +136,22 @@ class Stories(Section):
         default=36, gt=0, description="Only items published this long before the run count; null: any date."
     )
     timeout_seconds: float = Field(default=15, gt=0)
+    connect_timeout_seconds: float = Field(default=4, gt=0, description="Per connection attempt.")
+    retries: int = Field(default=2, ge=0, le=5, description="Extra attempts after a timeout or a 5xx, with backoff.")
+    max_feed_mb: float = Field(default=10, gt=0, le=200, description="A larger response is cut off and skipped.")
+    concurrency: int = Field(default=4, ge=1, le=32, description="Sources (and article pages) fetched at once.")
+    full_text: bool = Field(default=True, description="Fetch the leading candidates' article pages (trafilatura).")
+    full_text_clusters: int = Field(default=6, ge=0, le=50, description="How many top candidates get full text.")
+    article_timeout_seconds: float = Field(default=6, gt=0)
+    article_budget_seconds: float = Field(
+        default=20, gt=0, description="All article-page fetches of a run together; past it, feed text is used."
+    )
+    max_story_chars: int = Field(default=12_000, ge=500, le=100_000, description="Text kept per article.")
+    cluster_threshold: float = Field(default=0.3, gt=0, lt=1, description="TF-IDF cosine: same story at or above.")
+    history_episodes: int = Field(
+        default=7, ge=0, le=365, description="Stories covered in this many previous episodes are not repeated."
+    )
+    topics: list[Topic] = Field(default_factory=list, description="Score boosts for topics the show cares about.")
 
 
 class ScriptConfig(Section):

@@ -24,6 +24,7 @@ class StageContext:
     now: datetime
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("dailycast"))
     fast_path: bool = False  # set by the deadline guard: stages take their fastest sure fallback
+    overrides: dict[str, list[str]] = field(default_factory=dict)  # producer's picks: {"pin": [...], "exclude": [...]}
     _voices: dict[str, Voice] = field(default_factory=dict)
 
     @property

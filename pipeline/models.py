@@ -24,6 +24,10 @@ class Article(Artifact):
     published: datetime | None = None
     text: str
     text_origin: str = "feed"
+    canonical_url: str | None = Field(default=None, description="Tracking-free form used to recognise repeats.")
+    guid: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    text_note: str | None = Field(default=None, description="Why the feed text was used instead of the page's.")
 
 
 class Story(Artifact):
@@ -37,6 +41,11 @@ class Story(Artifact):
     also_reported_by: list[Article] = Field(default_factory=list)
     score: float = 0.0
     score_components: dict[str, float] = Field(default_factory=dict)
+    canonical_url: str | None = None
+    text_origin: str = "feed"
+    text_note: str | None = None
+    why: str = ""
+    follow_up_of: str | None = Field(default=None, description="The earlier episode's story this one updates.")
 
 
 class Candidate(Artifact):
@@ -47,6 +56,10 @@ class Candidate(Artifact):
     score: float
     score_components: dict[str, float]
     picked: bool = False
+    rank: int = 0
+    url: str | None = None
+    status: str = Field(default="", description="picked | runner-up | repeat | excluded | too-close | ...")
+    why: str = ""
 
 
 class SkippedSource(Artifact):
@@ -59,6 +72,12 @@ class StoriesArtifact(Artifact):
     stories: list[Story]
     candidates: list[Candidate] = Field(default_factory=list)
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
+    cutoff: datetime | None = None
+    window_hours: float | None = None
+    explanation: list[str] = Field(default_factory=list, description="Why the top two won, in sentences.")
+    pinned: list[str] = Field(default_factory=list)
+    excluded: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
 
 
 class Line(Artifact):
