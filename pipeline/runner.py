@@ -234,6 +234,11 @@ def _describe_output(ctx: StageContext, record: RunRecord) -> None:
         record.writer = script_data.get("writer")
         costs = [a["cost"] for a in script_data.get("attempts", []) if isinstance(a.get("cost"), (int, float))]
         record.cost = round(sum(costs), 6) if costs else None
+        if any(s.stage == "script" and s.status == "ran" for s in record.stages):
+            record.fallbacks += [
+                {"stage": "script", "reason": f"writer {a.get('writer')}: {a.get('outcome')}: {a.get('detail', '')}".rstrip(": ")}
+                for a in script_data.get("attempts", []) if a.get("outcome") != "accepted"
+            ]
         record.voices = json.loads(ctx.path(voice.ARTIFACT).read_text(encoding="utf-8")).get("voices", {})
     except (OSError, ValueError, AttributeError):
         pass
