@@ -1,8 +1,9 @@
 """The deadline guard: switch to the fast path while there is still time to make the deadline.
 
 Two checks. Before each stage: if the recent durations of the stages still to run (from the run
-history) do not fit in the time left, switch now. During a stage (before each voiced line): if less
-than `schedule.fast_path_minutes` is left, stop the slow path and switch. The fast path is the last
+history, their median) do not fit in the time left, switch now. During a stage (before each voiced
+line): if after one more step at the pace seen so far less than `schedule.fast_path_minutes` would be
+left, stop the slow path and switch. The fast path is the last
 writer in the chain (the offline one) and each host's `fallback_voice`.
 """
 
@@ -50,6 +51,7 @@ class DeadlineGuard:
         self.clock = clock
         self.estimates = estimates
         self.reserve = reserve
+        self._last_step: datetime | None = None
 
     @classmethod
     def for_day(cls, config: Config, day: date, clock: Callable[[], datetime]) -> "DeadlineGuard":
@@ -61,6 +63,7 @@ class DeadlineGuard:
 
     def before(self, remaining: Iterable[str]) -> str | None:
         """A reason to take the fast path before the next stage, or None to go on normally."""
+        self._last_step = None
         left = self.left()
         if left < self.reserve:
             return self._too_little(left)
@@ -71,10 +74,13 @@ class DeadlineGuard:
         return None
 
     def during(self) -> None:
-        """Called inside a slow stage: raises DeadlineSwitch when only the fast path can still make it."""
-        left = self.left()
-        if left < self.reserve:
-            raise DeadlineSwitch(self._too_little(left))
+        """Called before each step of a slow stage: raises DeadlineSwitch when only the fast path can still make it."""
+        now = self.clock()
+        step = now - self._last_step if self._last_step else timedelta(0)
+        self._last_step = now
+        left = self.deadline - now
+        if left - step < self.reserve:
+            raise DeadlineSwitch(self._too_little(left) + (f" and a step takes {_minutes(step)}" if step else ""))
 
     def _too_little(self, left: timedelta) -> str:
         if left <= timedelta(0):

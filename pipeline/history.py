@@ -109,7 +109,11 @@ def recent_runs(config: Config, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def stage_estimates(config: Config, runs: int = RECENT_RUNS) -> dict[str, float]:
-    """Per stage, the longest of its recent normal-path durations (seconds): a cautious estimate."""
+    """Per stage, the median of its recent normal-path durations (seconds).
+
+    The median, not the maximum: one bad morning must not push the following ones onto the fast path;
+    a slow stage on the day itself is caught by the guard's check during the stage.
+    """
     if not path(config).exists():
         return {}
     with closing(_connect(config)) as db:
@@ -120,10 +124,10 @@ def stage_estimates(config: Config, runs: int = RECENT_RUNS) -> dict[str, float]
             "  ORDER BY id DESC LIMIT ?)",
             (runs,),
         ).fetchall()
-    estimates: dict[str, float] = {}
+    durations: dict[str, list[float]] = {}
     for row in rows:
-        estimates[row["stage"]] = max(estimates.get(row["stage"], 0.0), float(row["seconds"]))
-    return estimates
+        durations.setdefault(row["stage"], []).append(float(row["seconds"]))
+    return {stage: statistics.median(values) for stage, values in durations.items()}
 
 
 def typical_run_seconds(config: Config, runs: int = RECENT_RUNS) -> float | None:
