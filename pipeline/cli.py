@@ -141,16 +141,33 @@ def schedule_command(obj: _Obj) -> None:
 
     from pipeline import schedule
 
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
+
     config = obj.config
     scheduler = schedule.configure(BlockingScheduler(), config, obj.config_path)
-    click.echo(f"Next run: {schedule.describe_next(config)}", err=False)
-    click.echo("Scheduler running; Ctrl-C or SIGTERM stops it.")
-    sys.stdout.flush()
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+
+    def started(event) -> None:
+        job = scheduler.get_job(schedule.JOB_ID)
+        fire = job.next_run_time if job else None
+        click.echo(f"Next run: {schedule.describe_next(config)}")
+        if fire is not None and fire < schedule.clock.now():
+            click.echo(f"A run missed at {fire:%Y-%m-%d %H:%M %Z} starts now (within the misfire grace time).")
+        click.echo("Scheduler running; Ctrl-C or SIGTERM stops it.")
+        sys.stdout.flush()
+
+    def stop(*_) -> None:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)  # the main loop sees the state and returns
+        else:
+            raise SystemExit(0)
+
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
+    signal.signal(signal.SIGTERM, stop)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        pass
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
     click.echo("Scheduler stopped.")
 
 

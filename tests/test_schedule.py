@@ -280,3 +280,97 @@ def test_a_simulated_month_puts_every_workday_on_air_by_0630(month: Month):
           f"late {len(published) - on_time}, runs with fallbacks {fallbacks} (fast path {len(fast)}), "
           f"skipped days {len(SKIPPED)} ({', '.join(f'{d:%d %b} {w}' for d, w in SKIPPED.items())}), "
           f"weekend days {sum(1 for d in MONTH if d.weekday() >= 5)}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The pieces on their own.
+
+
+@pytest.fixture
+def holiday_config(tmp_path, tone_voices):
+    return load_config(write_config(tmp_path, show_config(
+        tmp_path, hosts=tone_voices, schedule={"public_holidays": "nl", "skip": ["2027-03-31"]})))
+
+
+def test_the_next_run_skips_weekends_holidays_and_the_skip_list(holiday_config):
+    good_friday_noon = local(date(2027, 3, 26), 12)
+    assert schedule.skip_reason(holiday_config, date(2027, 3, 29)) == "public holiday: Easter Monday"
+    assert schedule.next_run(holiday_config, good_friday_noon) == local(date(2027, 3, 30), 5, 30)
+    assert schedule.next_run(holiday_config, local(date(2027, 3, 30), 6)) == local(date(2027, 4, 1), 5, 30)
+    assert "Tue 2027-03-30 05:30 CEST (deadline 06:30, lead 60 min" in schedule.describe_next(
+        holiday_config, good_friday_noon)
+
+
+def test_the_start_time_keeps_its_wall_clock_time_across_dst(holiday_config):
+    trigger = schedule.start_trigger(holiday_config)
+    before = trigger.get_next_fire_time(None, local(date(2027, 3, 25), 12))
+    after = trigger.get_next_fire_time(None, local(date(2027, 3, 29), 12))
+    assert before.astimezone(timezone.utc).time() == time(4, 30)
+    assert after.astimezone(timezone.utc).time() == time(3, 30)
+
+
+def test_a_lead_time_past_midnight_is_a_clear_error(tmp_path, tone_voices):
+    from pipeline.errors import ConfigError
+
+    config = load_config(write_config(tmp_path, show_config(tmp_path, hosts=tone_voices,
+                                                            schedule={"lead_minutes": 400})))
+    with pytest.raises(ConfigError, match="starts before midnight"):
+        schedule.start_trigger(config)
+
+
+def test_a_run_missed_beyond_the_grace_time_is_recorded_and_alerted(tmp_path, tone_voices, fake_clock):
+    receiver = WebhookReceiver()
+    with serve(receiver) as hook:
+        config_path = write_config(tmp_path, show_config(
+            tmp_path, hosts=tone_voices, schedule={"misfire_grace_minutes": 60},
+            alerts={"urls": [hook.replace("http://", "json://") + "/hook"]}))
+        day = date(2027, 3, 2)
+        fake_clock.set(local(day - timedelta(days=1), 12))
+        scheduler = start_scheduler(fake_clock, config_path)
+        scheduler.run_until(local(day, 5))
+        scheduler.shutdown()
+        fake_clock.set(local(day, 9))  # the machine was off from 05:00 to 09:00
+        scheduler = start_scheduler(fake_clock, config_path)
+        scheduler.run_until(local(day, 12))
+        scheduler.shutdown()
+    config = load_config(config_path)
+    (run,) = history.recent_runs(config)
+    assert run["date"] == "2027-03-02" and run["outcome"] == "skipped" and "missed" in run["error"]
+    assert not (config.publish_dir / "feed.xml").exists()
+    (alert,) = receiver.received
+    assert alert["type"] == "failure" and "missed" in alert["title"]
+
+
+def test_cron_runs_on_a_skipped_day_make_no_episode(tmp_path, tone_voices, capsys):
+    from pipeline.cli import main
+
+    today = datetime.now(AMS).date()
+    config_path = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices,
+                                                     schedule={"skip": [today.isoformat()]}))
+    assert main(["--config", str(config_path), "run", "--trigger", "cron"]) == 0
+    assert "No show on" in capsys.readouterr().out
+    assert not (tmp_path / "feeds" / "feed.xml").exists()
+    (run,) = history.recent_runs(load_config(config_path))
+    assert run["outcome"] == "skipped" and run["trigger"] == "cron"
+
+
+def test_dailycast_schedule_started_by_hand_shows_the_next_run_and_stops_on_sigterm(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    config_path = write_config(tmp_path, show_config(tmp_path))
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--config", str(config_path), "schedule"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        first = process.stdout.readline()
+        second = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert first.startswith("Next run: ") and "(deadline 06:30, lead 60 min" in first, (first, err)
+    assert "Scheduler running" in second
+    assert "Scheduler stopped." in out and process.returncode == 0, err
+    assert (tmp_path / "work" / "schedule.sqlite").exists()
