@@ -82,8 +82,13 @@ def stage_progress() -> Iterator[Any]:
         yield on_stage
 
 
+def _stdout_console() -> Console:
+    """A terminal gets its own width; a pipe or a file (cron mail, a log) gets wide, unwrapped rows."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
 def print_status(data: dict[str, Any]) -> None:
-    console = Console()
+    console = _stdout_console()
     table = Table(title=f"{data['show']}: last runs")
     for column in ("date", "trigger", "started", "took", "outcome", "on time", "path", "writer", "fallbacks"):
         table.add_column(column)
@@ -109,7 +114,7 @@ def print_status(data: dict[str, Any]) -> None:
 
 
 def print_checks(checks) -> None:
-    console = Console()
+    console = _stdout_console()
     marks = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
     table = Table(title="dailycast doctor")
     for column in ("check", "", "detail", "what to do"):
