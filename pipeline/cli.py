@@ -115,7 +115,7 @@ def _report(config: Config, record: RunRecord) -> None:
     workdir = config.work_root / record.date
     if record.outcome == "awaiting-review":
         click.echo(f"{record.date} waits for review in {workdir}: `dailycast approve --date {record.date}` publishes "
-                   f"it now, `dailycast hold --date {record.date}` keeps it back; otherwise it publishes at the deadline.")
+                   f"it now, `dailycast hold --date {record.date}` keeps it back; otherwise it publishes as the review window closes before the deadline.")
         return
     if record.outcome == "held":
         click.echo(f"{record.date} is held for review: `dailycast approve --date {record.date}` publishes it.")

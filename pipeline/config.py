@@ -196,6 +196,9 @@ class AlertsConfig(Section):
 
 class ReviewConfig(Section):
     enabled: bool = Field(default=False, description="Stop before publish; publish at the deadline unless held.")
+    closes_minutes_before: float = Field(
+        default=2, ge=0, le=120, description="The window closes this long before the deadline, to publish on time."
+    )
 
 
 class Config(Section):

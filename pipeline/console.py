@@ -49,6 +49,7 @@ def setup_logging(level: int, log_file: Path | None = None, log_format: str = "p
         from rich.logging import RichHandler
 
         handler: logging.Handler = RichHandler(console=Console(stderr=True), show_path=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(_formatter(log_format))
@@ -62,22 +63,21 @@ def stage_progress() -> Iterator[Any]:
     if not interactive():
         yield None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from pipeline.runner import STAGE_NAMES
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<18}"), BarColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=False) as progress:
-        tasks = {name: progress.add_task(f"[dim]{name}", total=1, start=False) for name in STAGE_NAMES}
+        tasks: dict[str, Any] = {}
 
         def on_stage(event: str, stage: str) -> None:
-            task = tasks[stage]
             if event == "start":
-                progress.reset(task, total=1, description=stage)
-                progress.start_task(task)
-            else:
-                progress.update(task, completed=1)
-                progress.stop_task(task)
+                if stage in tasks:  # a rerun on the fast path
+                    progress.reset(tasks[stage], total=1, description=f"{stage} (fast path)")
+                else:
+                    tasks[stage] = progress.add_task(stage, total=1)
+            elif stage in tasks:
+                progress.update(tasks[stage], completed=1)
+                progress.stop_task(tasks[stage])
 
         yield on_stage
 

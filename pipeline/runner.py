@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 from pipeline import alerts, review
@@ -208,21 +208,22 @@ def _review_gate(ctx: StageContext, record: RunRecord, guard: DeadlineGuard, clo
     if state == review.HELD:
         log.info("%s is held for review: `dailycast approve --date %s` publishes it", day, day)
         return "held"
-    if clock() >= guard.deadline:
-        log.info("%s: the review window closed at %s; publishing", day, guard.deadline.strftime("%H:%M"))
+    closes = guard.deadline - timedelta(minutes=config.review.closes_minutes_before)
+    if clock() >= closes:
+        log.info("%s: the review window closed at %s; publishing", day, closes.strftime("%H:%M"))
         return None
     if state is None:
         review.mark(config, day, review.WAITING)
-        _send_review_alert(ctx, guard)
-    log.info("%s waits for review until %s", day, guard.deadline.strftime("%H:%M"))
+        _send_review_alert(ctx, closes)
+    log.info("%s waits for review until %s", day, closes.strftime("%H:%M"))
     return "awaiting-review"
 
 
-def _send_review_alert(ctx: StageContext, guard: DeadlineGuard) -> None:
+def _send_review_alert(ctx: StageContext, closes: datetime) -> None:
     script_md = ctx.path(script.READABLE)
     text = script_md.read_text(encoding="utf-8") if script_md.exists() else "(no script.md)"
     body = (f"The episode for {ctx.date} waits for review. Audio: {ctx.path(mix.AUDIO)}\n"
-            f"It publishes by itself at {guard.deadline:%H:%M} unless held: dailycast hold --date {ctx.date}; "
+            f"It publishes by itself at {closes:%H:%M} unless held: dailycast hold --date {ctx.date}; "
             f"publish now: dailycast approve --date {ctx.date}\n\n{text}")
     _safely(alerts.send, ctx.config, alerts.REVIEW, f"{ctx.date}: episode ready for review", body)
 

@@ -59,10 +59,9 @@ def start_trigger(config: Config, lead: timedelta | None = None) -> CronTrigger:
                        timezone=config.show.tz)
 
 
-def deadline_trigger(config: Config) -> CronTrigger:
-    deadline = config.schedule.deadline
-    return CronTrigger(day_of_week=config.schedule.days, hour=deadline.hour, minute=deadline.minute,
-                       timezone=config.show.tz)
+def review_close_trigger(config: Config) -> CronTrigger:
+    """When the review window closes: the run then publishes an episode nobody held."""
+    return start_trigger(config, timedelta(minutes=config.review.closes_minutes_before))
 
 
 def next_run(config: Config, now: datetime | None = None, trigger: CronTrigger | None = None) -> datetime | None:
@@ -115,7 +114,7 @@ def configure(scheduler: BaseScheduler, config: Config, config_path: Path, execu
     now = clock.now()
     jobs = [(JOB_ID, start_trigger(config), "make the day's episode")]
     if config.review.enabled:
-        jobs.append((REVIEW_JOB_ID, deadline_trigger(config), "publish a reviewed episode at the deadline"))
+        jobs.append((REVIEW_JOB_ID, review_close_trigger(config), "publish an unheld episode as review closes"))
     for job_id, trigger, name in jobs:
         extra = {}
         missed = _missed_run_time(store, scheduler, job_id, now)

@@ -3,7 +3,7 @@ unless held, and `approve` publishes it earlier."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from tests.conftest import show_config, write_config
 from tests.loopback import WebhookReceiver, serve
+from tests.test_schedule import fake_clock  # noqa: F401 - a fixture
 
 DAY = date(2026, 11, 30)
 
@@ -45,7 +46,7 @@ def test_the_episode_waits_for_review_and_publishes_itself_at_the_deadline(revie
     again = runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 6, 0))
     assert again.outcome == "awaiting-review" and len(alerts.received) == 1, "one review alert per day"
 
-    at_deadline = runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 6, 30))
+    at_deadline = runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 6, 28))
     assert at_deadline.outcome == "published" and at_deadline.ran() == ["publish"]
     assert at_deadline.late is False
 
@@ -54,7 +55,7 @@ def test_a_held_episode_does_not_publish_until_approved(reviewed, capsys):
     config, _ = reviewed
     runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 5, 30))
     assert main(["--config", str(config.path), "hold", "--date", DAY.isoformat()]) == 0
-    assert runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 6, 30)).outcome == "held"
+    assert runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 6, 28)).outcome == "held"
     assert not (config.publish_dir / "feed.xml").exists()
     assert status.collect(config)["review"] == {DAY.isoformat(): "held"}
 
@@ -78,3 +79,21 @@ def test_holding_a_published_day_is_refused(reviewed, capsys):
     runner.run_day(config, DAY, clock=_at(config, 5, 30))
     assert main(["--config", str(config.path), "hold", "--date", DAY.isoformat()]) == 1
     assert "already published" in capsys.readouterr().err
+
+
+def test_the_scheduler_publishes_an_unheld_episode_at_the_deadline(tmp_path, tone_voices, fake_clock):
+    from pipeline import history
+    from tests.test_schedule import local, start_scheduler
+
+    config_path = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices, review={"enabled": True}))
+    day = date(2027, 3, 2)
+    fake_clock.set(local(day - timedelta(days=1), 12))
+    scheduler = start_scheduler(fake_clock, config_path)
+    assert {job.id for job in scheduler.get_jobs()} == {"daily-episode", "review-deadline"}
+    scheduler.run_until(local(day, 12))
+    scheduler.shutdown()
+    config = load_config(config_path)
+    runs = list(reversed(history.recent_runs(config)))
+    assert [(r["outcome"], datetime.fromisoformat(r["started"]).astimezone(config.show.tz).strftime("%H:%M"))
+            for r in runs] == [("awaiting-review", "05:30"), ("published", "06:28")]
+    assert runs[-1]["late"] is False
