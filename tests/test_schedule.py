@@ -364,12 +364,17 @@ def test_dailycast_schedule_started_by_hand_shows_the_next_run_and_stops_on_sigt
     process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--config", str(config_path), "schedule"],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": str(REPO)})
+    import threading
+
+    watchdog = threading.Timer(120, process.kill)  # bounds the readline()s below if the command hangs
+    watchdog.start()
     try:
         first = process.stdout.readline()
         second = process.stdout.readline()
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
+        watchdog.cancel()
     assert first.startswith("Next run: ") and "(deadline 06:30, lead 60 min" in first, (first, err)
     assert "Scheduler running" in second
     assert "Scheduler stopped." in out and process.returncode == 0, err
