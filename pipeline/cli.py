@@ -81,7 +81,7 @@ def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger
 
     config = obj.config
     the_day = _day(day, config)
-    if trigger == "cron" and day is None and (reason := schedule.skip_reason(config, the_day)):
+    if trigger == "cron" and day is None and (reason := schedule.unscheduled_reason(config, the_day)):
         from pipeline.runner import record_skipped_day
 
         record_skipped_day(config, the_day, trigger, reason)

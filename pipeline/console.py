@@ -100,7 +100,7 @@ def print_status(data: dict[str, Any]) -> None:
             started = datetime.fromisoformat(started).astimezone().strftime("%a %d %b %H:%M")
         except ValueError:
             pass
-        outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped") else "")
+        outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped", "missed") else "")
         table.add_row(run["date"], run["trigger"], started, took(run), outcome, punctuality(run),
                       "fast" if run["fast_path"] else "normal", run["writer"] or "",
                       "; ".join(f"{f['stage']}: {f['reason'][:50]}" for f in run["fallbacks"]))

@@ -268,11 +268,12 @@ def _alert(config: Config, record: RunRecord) -> None:
         _safely(alerts.send, config, alerts.SUCCESS, f"{day}: the episode is out", body)
 
 
-def record_skipped_day(config: Config, day: date, trigger: str, reason: str, clock=None) -> None:
-    """A day without a show (weekend, holiday, skip list) in the history, so status shows why."""
+def record_skipped_day(config: Config, day: date, trigger: str, reason: str, clock=None,
+                       outcome: str = "skipped") -> None:
+    """A day without a show (holiday, skip list; `missed` by the scheduler) in the history, so status shows why."""
     stamp = _stamp(clock or default_clock.now)
     _remember(config, RunRecord(date=day.isoformat(), trigger=trigger, started=stamp, finished=stamp,
-                                outcome="skipped", error=reason))
+                                outcome=outcome, error=reason))
 
 
 def _safely(action, *args) -> None:

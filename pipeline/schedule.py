@@ -44,6 +44,21 @@ def skip_reason(config: Config, day: date) -> str | None:
     return None
 
 
+def is_show_day(config: Config, day: date) -> bool:
+    """Whether `day` is one of schedule.days (by the same cron field the scheduler uses)."""
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=config.show.tz)
+    trigger = CronTrigger(day_of_week=config.schedule.days, hour=0, minute=0, timezone=config.show.tz)
+    fire = trigger.get_next_fire_time(None, midnight)
+    return fire is not None and fire.date() == day
+
+
+def unscheduled_reason(config: Config, day: date) -> str | None:
+    """For runs started by cron or a systemd timer (which may catch up a missed start on a weekend)."""
+    if not is_show_day(config, day):
+        return f"not a show day (schedule.days: {config.schedule.days})"
+    return skip_reason(config, day)
+
+
 def start_trigger(config: Config, lead: timedelta | None = None) -> CronTrigger:
     """Deadline minus lead, on the show days, in the show's timezone."""
     lead = lead_time(config) if lead is None else lead
@@ -144,7 +159,8 @@ def _missed(config: Config, event: JobExecutionEvent) -> None:
         return
     log.error("the run for %s at %s was missed by more than the misfire grace time", day,
               event.scheduled_run_time.strftime("%H:%M"))
-    runner.record_skipped_day(config, day, "schedule", "missed: the machine was off or busy past the grace time")
+    runner.record_skipped_day(config, day, "schedule", "the machine was off or busy past the misfire grace time",
+                              outcome="missed")
     if alerts.wanted(config, alerts.FAILURE, "schedule"):
         alerts.send(config, alerts.FAILURE, f"{day}: no episode, the scheduled run was missed",
                     f"The run due at {event.scheduled_run_time:%H:%M} was missed (machine off or busy). "

@@ -301,6 +301,13 @@ def test_the_next_run_skips_weekends_holidays_and_the_skip_list(holiday_config):
         holiday_config, good_friday_noon)
 
 
+def test_cron_runs_are_limited_to_the_show_days(holiday_config):
+    assert schedule.is_show_day(holiday_config, date(2027, 3, 5))  # Friday
+    assert schedule.unscheduled_reason(holiday_config, date(2027, 3, 6)) == "not a show day (schedule.days: mon-fri)"
+    assert schedule.unscheduled_reason(holiday_config, date(2027, 3, 29)) == "public holiday: Easter Monday"
+    assert schedule.unscheduled_reason(holiday_config, date(2027, 3, 30)) is None
+
+
 def test_the_start_time_keeps_its_wall_clock_time_across_dst(holiday_config):
     trigger = schedule.start_trigger(holiday_config)
     before = trigger.get_next_fire_time(None, local(date(2027, 3, 25), 12))
@@ -335,7 +342,7 @@ def test_a_run_missed_beyond_the_grace_time_is_recorded_and_alerted(tmp_path, to
         scheduler.shutdown()
     config = load_config(config_path)
     (run,) = history.recent_runs(config)
-    assert run["date"] == "2027-03-02" and run["outcome"] == "skipped" and "missed" in run["error"]
+    assert run["date"] == "2027-03-02" and run["outcome"] == "missed" and "misfire grace" in run["error"]
     assert not (config.publish_dir / "feed.xml").exists()
     (alert,) = receiver.received
     assert alert["type"] == "failure" and "missed" in alert["title"]
