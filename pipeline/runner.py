@@ -12,6 +12,7 @@ or a QA check fails, the optional review window before publish, and alerts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -119,7 +120,7 @@ def run_day(
     now = now or clock()
     ctx = StageContext(config=config, date=day, now=now)
     ctx.workdir.mkdir(parents=True, exist_ok=True)
-    with RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
+    with _secrets_masked_in_logs(config), RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
         record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp(clock))
         if lock.took_over:
             record.lock_taken_over_from = lock.took_over.pid
@@ -131,6 +132,7 @@ def run_day(
         finally:
             record.finished = _stamp(clock)
             _describe_output(ctx, record)
+            _mask_secrets(config, record)
             _append(ctx, record)
             _remember(config, record)
             _alert(config, record)
@@ -244,6 +246,41 @@ def _describe_output(ctx: StageContext, record: RunRecord) -> None:
         record.voices = json.loads(ctx.path(voice.ARTIFACT).read_text(encoding="utf-8")).get("voices", {})
     except (OSError, ValueError, AttributeError):
         pass
+
+
+class _SecretMask(logging.Filter):
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = alerts.scrub(self.config, message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+@contextlib.contextmanager
+def _secrets_masked_in_logs(config: Config):
+    mask = _SecretMask(config)
+    loggers = [logging.getLogger(name) for name in ("dailycast", "pipeline")]
+    for logger in loggers:
+        logger.addFilter(mask)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(mask)
+
+
+def _mask_secrets(config: Config, record: RunRecord) -> None:
+    """Errors are written without secrets by design; masking keeps a provider's slip out of the records."""
+    record.error = alerts.scrub(config, record.error)
+    for outcome in record.stages:
+        outcome.detail = alerts.scrub(config, outcome.detail)
+    for fallback in record.fallbacks:
+        fallback["reason"] = alerts.scrub(config, fallback["reason"])
 
 
 def _remember(config: Config, record: RunRecord) -> None:

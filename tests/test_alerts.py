@@ -90,3 +90,28 @@ def test_an_unset_alert_url_variable_is_a_config_error(tmp_path, tone_voices, mo
     monkeypatch.delenv("DAILYCAST_UNSET_HOOKS", raising=False)
     with pytest.raises(ConfigError, match="alerts.urls_env: environment variable DAILYCAST_UNSET_HOOKS is not set"):
         _config(tmp_path, tone_voices, alerts={"urls_env": "DAILYCAST_UNSET_HOOKS"})
+
+
+def test_a_secret_in_an_error_stays_out_of_the_run_records_and_the_log(tmp_path, tone_voices, monkeypatch, caplog):
+    from pipeline import history
+    from pipeline.errors import ProviderError
+    from pipeline.providers import VOICES
+    from tests.conftest import ToneVoice
+
+    monkeypatch.setenv("DAILYCAST_TEST_KEY", "sk-leaky-secret-5678")
+
+    class Leaky(ToneVoice):
+        def synthesize(self, text):
+            raise ProviderError("auth failed for key sk-leaky-secret-5678")
+
+    Leaky.Options = ToneVoice.Options
+    monkeypatch.setitem(VOICES, "tone", Leaky)
+    config = _config(tmp_path, tone_voices, script={"writers": [
+        {"provider": "openai", "model": "m", "api_key_env": "DAILYCAST_TEST_KEY",
+         "base_url": f"http://127.0.0.1:{free_port()}/v1", "timeout_seconds": 2}, "extractive"]})
+    with pytest.raises(ProviderError):
+        runner.run_day(config, DAY, trigger="cron", clock=_at(5, 30, config))
+    (run,) = history.recent_runs(config)
+    assert run["outcome"] == "failed" and "***" in run["error"] and "sk-leaky" not in run["error"]
+    assert "sk-leaky" not in (config.work_root / DAY.isoformat() / "runs.jsonl").read_text()
+    assert "switching to the fast path" in caplog.text and "sk-leaky" not in caplog.text
