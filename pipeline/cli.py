@@ -1,12 +1,14 @@
 """The `dailycast` command: parse arguments, load the config, call the library, map errors to exit codes.
 
-Exit codes: 0 done, 1 the run failed, 2 bad config or usage.
+Exit codes: 0 done, 1 the run failed, 2 bad config or usage, 3 another run holds the day's lock.
+Nothing prompts: every command is safe to run from cron or systemd.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -15,10 +17,12 @@ import click
 
 from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError, DailycastError
-from pipeline.runner import STAGE_NAMES, RunRecord, run_day
+from pipeline.lock import LockedError
+from pipeline.runner import STAGE_NAMES, TRIGGERS, RunRecord, run_day
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_LOCKED = 3
 
 
 class _Obj:
@@ -49,12 +53,16 @@ date_option = click.option("--date", "day", metavar="YYYY-MM-DD", help="The show
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("config.yaml"),
               show_default=True, help="The show's config file.")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
+@click.option("--log-file", type=click.Path(path_type=Path), help="Append the log to this file (for cron).")
+@click.option("--log-format", type=click.Choice(["plain", "json"]), default="plain", show_default=True,
+              help="Unattended log lines: plain text or one JSON object per line.")
 @click.version_option(package_name="dailycast")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path, verbose: bool, log_file: Path | None, log_format: str) -> None:
     """dailycast: a daily two-host news podcast that makes itself."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    from pipeline import console
+
+    console.setup_logging(logging.DEBUG if verbose else logging.INFO, log_file, log_format)
     ctx.obj = _Obj(config_path)
 
 
@@ -72,13 +80,26 @@ def _overrides(pins: tuple[str, ...], excludes: tuple[str, ...]) -> dict[str, li
 @date_option
 @click.option("--force", is_flag=True, help="Make the day again even if it is published (same GUID).")
 @click.option("--from-stage", type=click.Choice(STAGE_NAMES), help="Rerun from this stage, on the artifacts on disk.")
+@click.option("--trigger", type=click.Choice(TRIGGERS), default="manual", show_default=True,
+              help="Who started the run, for the history and alerts: cron and systemd jobs pass `cron`.")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="If another run is making the day, wait this many seconds for it, then exit 3.")
 @pin_option
 @exclude_option
 @click.pass_obj
-def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, pins, excludes) -> None:
+def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger: str, wait_seconds: float,
+        pins, excludes) -> None:
     """Make and publish the day's episode: stories, script, voice, mix, publish."""
+    from pipeline import console, schedule
+
     config = obj.config
     the_day = _day(day, config)
+    if trigger == "cron" and day is None and (reason := schedule.unscheduled_reason(config, the_day)):
+        from pipeline.runner import record_skipped_day
+
+        record_skipped_day(config, the_day, trigger, reason)
+        click.echo(f"No show on {the_day}: {reason}")
+        return
     overrides = _overrides(pins, excludes)
     if overrides:
         # The producer's picks change the stories, so the day is made again from the stories stage.
@@ -88,7 +109,9 @@ def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, pins, e
         if not force and (config.work_root / the_day.isoformat() / "published.json").exists():
             raise click.UsageError(f"{the_day} is already published: add --force to make it again with these picks")
         from_stage = "stories"
-    record = run_day(config, the_day, force=force, from_stage=from_stage, overrides=overrides)
+    with console.stage_progress() as on_stage:
+        record = run_day(config, the_day, force=force, from_stage=from_stage, trigger=trigger,
+                         lock_wait=wait_seconds, on_stage=on_stage, overrides=overrides)
     _report(config, record)
 
 
@@ -164,6 +187,17 @@ def serve(obj: _Obj, port: int, host: str) -> None:
 
 def _report(config: Config, record: RunRecord) -> None:
     workdir = config.work_root / record.date
+    if record.outcome == "awaiting-review":
+        click.echo(f"{record.date} waits for review in {workdir}: `dailycast approve --date {record.date}` publishes "
+                   f"it now, `dailycast hold --date {record.date}` keeps it back; otherwise it publishes as the review window closes before the deadline.")
+        return
+    if record.outcome == "held":
+        click.echo(f"{record.date} is held for review: `dailycast approve --date {record.date}` publishes it.")
+        return
+    for fallback in record.fallbacks:
+        click.echo(f"Fallback at {fallback['stage']}: {fallback['reason']}")
+    if record.late:
+        click.echo(f"Late: published after the deadline {record.deadline}")
     if record.outcome == "already-published":
         click.echo(f"{record.date} is already published. Use --force to make it again, or --from-stage.")
     elif record.outcome == "published":
@@ -174,12 +208,119 @@ def _report(config: Config, record: RunRecord) -> None:
         click.echo(f"Done: {', '.join(record.ran())} for {record.date}; artifacts in {workdir}")
 
 
+@cli.command(name="schedule")
+@click.pass_obj
+def schedule_command(obj: _Obj) -> None:
+    """Run the scheduler in the foreground: make the episode before the deadline on every show day."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from pipeline import schedule
+
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
+
+    config = obj.config
+    scheduler = schedule.configure(BlockingScheduler(), config, obj.config_path)
+
+    def started(event) -> None:
+        job = scheduler.get_job(schedule.JOB_ID)
+        fire = job.next_run_time if job else None
+        click.echo(f"Next run: {schedule.describe_next(config)}")
+        if fire is not None and fire < schedule.clock.now():
+            click.echo(f"A run missed at {fire:%Y-%m-%d %H:%M %Z} starts now (within the misfire grace time).")
+        click.echo("Scheduler running; Ctrl-C or SIGTERM stops it.")
+        sys.stdout.flush()
+
+    def stop(*_) -> None:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)  # the main loop sees the state and returns
+        else:
+            raise SystemExit(0)
+
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+    click.echo("Scheduler stopped.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many runs.")
+@click.pass_obj
+def status(obj: _Obj, as_json: bool, limit: int) -> None:
+    """The last runs (outcome, on time or late, fallbacks), review states and the next scheduled run."""
+    from pipeline import console
+    from pipeline import status as show_status
+
+    data = show_status.collect(obj.config, limit)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        console.print_status(data)
+
+
+@cli.command()
+@click.pass_obj
+def doctor(obj: _Obj) -> None:
+    """Check config, secrets, providers, disk and folders, and say what to fix. Exit 1 if anything fails."""
+    from pipeline import console
+    from pipeline import doctor as checks
+
+    results = checks.run_checks(obj.config_path)
+    console.print_checks(results)
+    if any(check.status == checks.FAIL for check in results):
+        raise _Failed()
+
+
+class _Failed(Exception):
+    """Exit code 1 after a report that was already printed."""
+
+
+@cli.command()
+@date_option
+@click.pass_obj
+def hold(obj: _Obj, day: str | None) -> None:
+    """Keep the day's episode back for review: it will not publish at the deadline."""
+    from pipeline import review
+
+    config = obj.config
+    the_day = _day(day, config)
+    if (config.work_root / the_day.isoformat() / "published.json").exists():
+        raise DailycastError(f"{the_day} is already published; holding it changes nothing")
+    review.mark(config, the_day, review.HELD)
+    click.echo(f"{the_day} is held. `dailycast approve --date {the_day}` publishes it.")
+
+
+@cli.command()
+@date_option
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60, show_default=True,
+              help="Wait this long for a run that holds the day's lock.")
+@click.pass_obj
+def approve(obj: _Obj, day: str | None, wait_seconds: float) -> None:
+    """Approve the day's episode and publish it now (resuming the run if it is not finished)."""
+    from pipeline import review
+
+    config = obj.config
+    the_day = _day(day, config)
+    review.mark(config, the_day, review.APPROVED)
+    click.echo(f"{the_day} is approved.")
+    _report(config, run_day(config, the_day, trigger="manual", lock_wait=wait_seconds))
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="dailycast", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_FAILED
+    except _Failed:
+        return EXIT_FAILED
+    except LockedError as exc:
+        click.echo(f"locked: {exc}", err=True)
+        return EXIT_LOCKED
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE

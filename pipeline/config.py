@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -101,6 +102,9 @@ class Show(Section):
 class HostConfig(Section):
     name: str = Field(min_length=1, max_length=40)
     voice: ProviderSpec = Field(default_factory=lambda: ProviderSpec(provider="piper"))
+    fallback_voice: ProviderSpec | None = Field(
+        default=None, description="The voice the fast path uses when the deadline is near; default: `voice`."
+    )
 
 
 class Source(Section):
@@ -189,6 +193,67 @@ class Publish(Section):
         return value if value.endswith("/") else value + "/"
 
 
+class ScheduleConfig(Section):
+    days: str = Field(default="mon-fri", description="Cron day_of_week: the days with a show.")
+    deadline: time = Field(default=time(6, 30), description="On air by this time, in show.timezone.")
+    lead_minutes: float | None = Field(
+        default=None, gt=0, le=720, description="Start this long before the deadline; null: from the run history."
+    )
+    safety_margin_minutes: float = Field(default=15, ge=0, le=240)
+    default_lead_minutes: float = Field(default=60, gt=0, le=720, description="The lead before there is history.")
+    fast_path_minutes: float = Field(
+        default=10, ge=0, le=240, description="The time the fast path needs: it takes over when less is left."
+    )
+    misfire_grace_minutes: float = Field(
+        default=180, gt=0, description="A run missed (machine off) still starts this long after its time."
+    )
+    public_holidays: str | None = Field(default=None, description="A country code like NL: no show on its holidays.")
+    skip: list[date] = Field(default_factory=list, description="Extra days without a show.")
+    lock_wait_seconds: float = Field(default=600, ge=0, description="A scheduled run waits this long for a lock.")
+
+    @field_validator("days")
+    @classmethod
+    def _valid_days(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger(day_of_week=value)
+        except ValueError as exc:
+            raise ValueError(f"not a cron day_of_week like mon-fri: {exc}") from None
+        return value
+
+    @field_validator("public_holidays")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None:
+            import holidays
+
+            if value.upper() not in holidays.list_supported_countries():
+                raise ValueError(f"no public holidays known for country {value!r} (use a code like NL)")
+            value = value.upper()
+        return value
+
+
+class AlertsConfig(Section):
+    urls: list[str] = Field(default_factory=list, description="apprise URLs without secrets, e.g. json://host/hook.")
+    urls_env: str | None = Field(default=None, description="Names an env variable: more apprise URLs, space-separated.")
+    on_failure: bool = True
+    on_late: bool = True
+    on_success: bool = False
+    manual_runs: bool = Field(default=False, description="Alert on runs started by hand too.")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.urls or self.urls_env)
+
+
+class ReviewConfig(Section):
+    enabled: bool = Field(default=False, description="Stop before publish; publish at the deadline unless held.")
+    closes_minutes_before: float = Field(
+        default=2, ge=0, le=120, description="The window closes this long before the deadline, to publish on time."
+    )
+
+
 class Config(Section):
     show: Show
     hosts: list[HostConfig] = Field(min_length=2, max_length=2)
@@ -199,6 +264,9 @@ class Config(Section):
     publish: Publish = Field(default_factory=Publish)
     prompts_dir: Path = Path("prompts")
     work_dir: Path = Path("work")
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
 
     _path: Path = PrivateAttr(default=Path("config.yaml"))
 
@@ -261,6 +329,11 @@ def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None
                 problems.append(f"{where}.{key}: must be the name of an environment variable, not a secret")
             elif not environ.get(value):
                 problems.append(f"{where}.{key}: environment variable {value} is not set")
+    urls_env = config.alerts.urls_env
+    if urls_env and not _ENV_NAME.fullmatch(urls_env):
+        problems.append("alerts.urls_env: must be the name of an environment variable, not a secret")
+    elif urls_env and not environ.get(urls_env):
+        problems.append(f"alerts.urls_env: environment variable {urls_env} is not set")
     if problems:
         raise ConfigError(f"{path}: " + ("\n  ".join([""] + problems) if len(problems) > 1 else problems[0]))
     return config
@@ -269,6 +342,8 @@ def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None
 def _provider_specs(config: Config):
     for i, host in enumerate(config.hosts):
         yield f"hosts[{i}].voice", host.voice, VOICES
+        if host.fallback_voice is not None:
+            yield f"hosts[{i}].fallback_voice", host.fallback_voice, VOICES
     for i, spec in enumerate(config.script.writers):
         yield f"script.writers[{i}]", spec, WRITERS
     from pipeline.publishers import TARGETS

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 from pipeline.config import Config, ProviderSpec
 from pipeline.errors import StageError
@@ -25,6 +26,7 @@ class StageContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("dailycast"))
     fast_path: bool = False  # set by the deadline guard: stages take their fastest sure fallback
     overrides: dict[str, list[str]] = field(default_factory=dict)  # producer's picks: {"pin": [...], "exclude": [...]}
+    deadline_check: Callable[[], None] | None = None  # raises DeadlineSwitch when the slow path must stop
     _voices: dict[str, Voice] = field(default_factory=dict)
 
     @property
@@ -50,12 +52,16 @@ class StageContext:
             raise StageError(f"{path}: {problems}") from None
 
     def voice(self, host: str) -> Voice:
-        if host not in self._voices:
-            spec = next((h.voice for h in self.config.hosts if h.name == host), None)
-            if spec is None:
+        """The host's voice; on the fast path its `fallback_voice` (if it has one)."""
+        key = f"{host}:fast" if self.fast_path else host
+        if key not in self._voices:
+            config = next((h for h in self.config.hosts if h.name == host), None)
+            if config is None:
                 raise StageError(f"no host named {host!r} in config.yaml (hosts: {self.host_names})")
-            self._voices[host] = _build(VOICES, spec)
-        return self._voices[host]
+            spec = config.fallback_voice if self.fast_path and config.fallback_voice else config.voice
+            voice = _build(VOICES, spec)
+            self._voices[key] = voice if self.fast_path or self.deadline_check is None else _Guarded(voice, self)
+        return self._voices[key]
 
     def writers(self) -> list[Writer]:
         """The writer chain in order; on the fast path only its last link (the offline writer)."""
@@ -69,3 +75,19 @@ class StageContext:
 
 def _build(registry: dict, spec: ProviderSpec):
     return registry[spec.provider](spec.parsed)
+
+
+class _Guarded:
+    """A voice that asks the deadline guard before each line, so a slow voice is left in time."""
+
+    def __init__(self, voice: Voice, ctx: StageContext) -> None:
+        self._voice, self._ctx = voice, ctx
+        self.name, self.options = voice.name, voice.options
+
+    def describe(self) -> str:
+        return self._voice.describe()
+
+    def synthesize(self, text: str):
+        if self._ctx.deadline_check is not None and not self._ctx.fast_path:
+            self._ctx.deadline_check()
+        return self._voice.synthesize(text)

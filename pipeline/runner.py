@@ -3,21 +3,30 @@
 Without flags a run resumes: it starts at the first stage whose artifact is missing or older than the
 artifact it is made from (like make), and a published day is left alone. `from_stage` reruns that
 stage and all after it; `force` reruns everything; `only` runs one stage. Each run appends one JSON
-line to work/<date>/runs.jsonl.
+line to work/<date>/runs.jsonl and a row to the run history (work/history.sqlite).
+
+Around the stages: a lock (one run per day at a time), the deadline guard (switch to the fast path in
+time: the offline writer and each host's fallback voice), a fallback to the fast path when a provider
+or a QA check fails, the optional review window before publish, and alerts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import time
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
+from pipeline import alerts, review
+from pipeline import history as run_history
+from pipeline import clock as default_clock
 from pipeline.config import Config
 from pipeline.context import StageContext
-from pipeline.errors import DailycastError
+from pipeline.deadline import DeadlineGuard
+from pipeline.errors import DailycastError, ProviderError, QAError
+from pipeline.lock import RunLock
 from pipeline.stages import mix, publish, script, stories, voice
 
 log = logging.getLogger("dailycast")
@@ -38,6 +47,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("publish", publish.run, publish.ARTIFACT),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
+LOCK = "run.lock"
+TRIGGERS = ("manual", "cron", "schedule")
+# A failed stage that the fast path can redo, and where the redo starts: a mix that fails its QA
+# check is voiced again with the fallback voices.
+FAST_PATH_RESTART = {"script": "script", "voice": "voice", "mix": "voice"}
 
 
 @dataclass
@@ -46,6 +60,7 @@ class StageOutcome:
     status: str  # ran | skipped | failed
     seconds: float = 0.0
     detail: str = ""
+    started: str = ""
 
 
 @dataclass
@@ -54,9 +69,17 @@ class RunRecord:
     trigger: str
     started: str
     finished: str = ""
-    outcome: str = "running"  # published | already-published | done | failed
+    outcome: str = "running"  # published | already-published | done | failed | awaiting-review | held
     error: str = ""
     stages: list[StageOutcome] = field(default_factory=list)
+    deadline: str = ""
+    late: bool | None = None  # None: the deadline does not apply (a backfilled past day, a partial run)
+    fast_path: bool = False
+    fallbacks: list[dict] = field(default_factory=list)  # {stage, reason}
+    writer: str | None = None
+    voices: dict[str, str] = field(default_factory=dict)
+    cost: float | None = None
+    lock_taken_over_from: int | None = None
 
     def ran(self) -> list[str]:
         return [s.stage for s in self.stages if s.status == "ran"]
@@ -88,38 +111,215 @@ def run_day(
     only: str | None = None,
     trigger: str = "manual",
     now: datetime | None = None,
+    clock: Callable[[], datetime] | None = None,
+    lock_wait: float = 0.0,
+    on_stage: Callable[[str, str], None] | None = None,
     overrides: dict[str, list[str]] | None = None,
 ) -> RunRecord:
-    now = now or datetime.now(timezone.utc)
+    """Runs the day. `on_stage(event, stage)` hears "start" and "end" (for progress displays)."""
+    clock = clock or default_clock.now
+    now = now or clock()
     ctx = StageContext(config=config, date=day, now=now, overrides=overrides or {})
     ctx.workdir.mkdir(parents=True, exist_ok=True)
-    record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp())
+    with _secrets_masked_in_logs(config), RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
+        record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp(clock))
+        if lock.took_over:
+            record.lock_taken_over_from = lock.took_over.pid
+        try:
+            _run_stages(ctx, record, clock, force=force, from_stage=from_stage, only=only, on_stage=on_stage)
+        except DailycastError as exc:
+            record.outcome, record.error = "failed", str(exc)
+            raise
+        finally:
+            record.finished = _stamp(clock)
+            _describe_output(ctx, record)
+            _mask_secrets(config, record)
+            _append(ctx, record)
+            _remember(config, record)
+            _alert(config, record)
+    return record
+
+
+def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], datetime], *, force: bool,
+                from_stage: str | None, only: str | None, on_stage) -> None:
+    config, day = ctx.config, ctx.date
+    guard = DeadlineGuard.for_day(config, day, clock)
+    record.deadline = guard.deadline.isoformat()
+    # The deadline matters for making today's (or a future) show, not for a backfill, one stage, or a
+    # correction (--force, --from-stage) where the producer wants the full-quality path.
+    guarded = only is None and not force and from_stage is None and day >= clock().astimezone(config.show.tz).date()
+    if guarded:
+        ctx.deadline_check = guard.during
     to_run = plan(ctx, force=force, from_stage=from_stage, only=only)
     if not to_run:
         log.info("%s is already published; use --force or --from-stage to make it again", day)
         record.outcome = "already-published"
-    try:
-        for stage in STAGES:
-            if stage not in to_run:
-                record.stages.append(StageOutcome(stage.name, "skipped"))
-                continue
-            log.info("stage %s: running for %s", stage.name, day)
-            started = time.perf_counter()
-            try:
-                stage.run(ctx)
-            except DailycastError as exc:
-                record.stages.append(StageOutcome(stage.name, "failed", _since(started), str(exc)))
+        return
+    record.stages += [StageOutcome(stage.name, "skipped") for stage in STAGES[: STAGES.index(to_run[0])]]
+    position = 0
+    while position < len(to_run):
+        stage = to_run[position]
+        if stage.name == "publish" and config.review.enabled:
+            waiting = _review_gate(ctx, record, guard, clock)
+            if waiting:
+                record.outcome = waiting
+                break
+        if guarded and not ctx.fast_path:
+            reason = guard.before(s.name for s in to_run[position:])
+            if reason:
+                _take_fast_path(ctx, record, stage.name, reason)
+        log.info("stage %s: running for %s%s", stage.name, day, " (fast path)" if ctx.fast_path else "")
+        if on_stage:
+            on_stage("start", stage.name)
+        started, started_at = clock(), _stamp(clock)
+        try:
+            stage.run(ctx)
+        except DailycastError as exc:
+            record.stages.append(StageOutcome(stage.name, "failed", _since(started, clock), str(exc), started_at))
+            restart = FAST_PATH_RESTART.get(stage.name)
+            redo = next((s for s in to_run[: position + 1] if s.name == restart), None)
+            if not isinstance(exc, (ProviderError, QAError)) or ctx.fast_path or only or redo is None:
                 raise
-            record.stages.append(StageOutcome(stage.name, "ran", _since(started)))
-        if to_run:
-            record.outcome = "published" if to_run[-1].name == "publish" else "done"
-    except DailycastError as exc:
-        record.outcome, record.error = "failed", str(exc)
-        raise
+            _take_fast_path(ctx, record, stage.name, str(exc))
+            position = to_run.index(redo)
+            continue
+        finally:
+            if on_stage:
+                on_stage("end", stage.name)
+        record.stages.append(StageOutcome(stage.name, "ran", _since(started, clock), "", started_at))
+        position += 1
+    else:
+        record.outcome = "published" if to_run[-1].name == "publish" else "done"
+    record.stages += [StageOutcome(stage.name, "skipped") for stage in STAGES[STAGES.index(to_run[-1]) + 1:]]
+    if record.outcome == "published" and guarded:
+        record.late = clock() > guard.deadline
+        if record.late:
+            log.warning("%s published late: the deadline was %s", day, guard.deadline.strftime("%H:%M"))
+
+
+def _take_fast_path(ctx: StageContext, record: RunRecord, stage: str, reason: str) -> None:
+    log.warning("switching to the fast path at the %s stage: %s", stage, reason)
+    ctx.fast_path = record.fast_path = True
+    record.fallbacks.append({"stage": stage, "reason": reason})
+
+
+def _review_gate(ctx: StageContext, record: RunRecord, guard: DeadlineGuard, clock) -> str | None:
+    """None to publish now; otherwise the outcome that stops the run before publish."""
+    config, day = ctx.config, ctx.date
+    state = review.state(config, day)
+    if state == review.APPROVED:
+        return None
+    if state == review.HELD:
+        log.info("%s is held for review: `dailycast approve --date %s` publishes it", day, day)
+        return "held"
+    closes = guard.deadline - timedelta(minutes=config.review.closes_minutes_before)
+    if clock() >= closes:
+        log.info("%s: the review window closed at %s; publishing", day, closes.strftime("%H:%M"))
+        return None
+    if state is None:
+        review.mark(config, day, review.WAITING)
+        _send_review_alert(ctx, closes)
+    log.info("%s waits for review until %s", day, closes.strftime("%H:%M"))
+    return "awaiting-review"
+
+
+def _send_review_alert(ctx: StageContext, closes: datetime) -> None:
+    script_md = ctx.path(script.READABLE)
+    text = script_md.read_text(encoding="utf-8") if script_md.exists() else "(no script.md)"
+    body = (f"The episode for {ctx.date} waits for review. Audio: {ctx.path(mix.AUDIO)}\n"
+            f"It publishes by itself at {closes:%H:%M} unless held: dailycast hold --date {ctx.date}; "
+            f"publish now: dailycast approve --date {ctx.date}\n\n{text}")
+    _safely(alerts.send, ctx.config, alerts.REVIEW, f"{ctx.date}: episode ready for review", body)
+
+
+def _describe_output(ctx: StageContext, record: RunRecord) -> None:
+    """Writer, voices and cost of the day's artifacts, for the history."""
+    try:
+        script_data = json.loads(ctx.path(script.ARTIFACT).read_text(encoding="utf-8"))
+        record.writer = script_data.get("writer")
+        costs = [a["cost"] for a in script_data.get("attempts", []) if isinstance(a.get("cost"), (int, float))]
+        record.cost = round(sum(costs), 6) if costs else None
+        if any(s.stage == "script" and s.status == "ran" for s in record.stages):
+            record.fallbacks += [
+                {"stage": "script", "reason": f"writer {a.get('writer')}: {a.get('outcome')}: {a.get('detail', '')}".rstrip(": ")}
+                for a in script_data.get("attempts", []) if a.get("outcome") != "accepted"
+            ]
+        record.voices = json.loads(ctx.path(voice.ARTIFACT).read_text(encoding="utf-8")).get("voices", {})
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class _SecretMask(logging.Filter):
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = alerts.scrub(self.config, message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+@contextlib.contextmanager
+def _secrets_masked_in_logs(config: Config):
+    mask = _SecretMask(config)
+    loggers = [logging.getLogger(name) for name in ("dailycast", "pipeline")]
+    for logger in loggers:
+        logger.addFilter(mask)
+    try:
+        yield
     finally:
-        record.finished = _stamp()
-        _append(ctx, record)
-    return record
+        for logger in loggers:
+            logger.removeFilter(mask)
+
+
+def _mask_secrets(config: Config, record: RunRecord) -> None:
+    """Errors are written without secrets by design; masking keeps a provider's slip out of the records."""
+    record.error = alerts.scrub(config, record.error)
+    for outcome in record.stages:
+        outcome.detail = alerts.scrub(config, outcome.detail)
+    for fallback in record.fallbacks:
+        fallback["reason"] = alerts.scrub(config, fallback["reason"])
+
+
+def _remember(config: Config, record: RunRecord) -> None:
+    _safely(run_history.record_run, config, asdict(record))
+
+
+def _alert(config: Config, record: RunRecord) -> None:
+    day = record.date
+    fallbacks = "".join(f"\nFallback at {f['stage']}: {f['reason']}" for f in record.fallbacks)
+    if record.outcome == "failed" and alerts.wanted(config, alerts.FAILURE, record.trigger):
+        failed = next((s.stage for s in reversed(record.stages) if s.status == "failed"), "?")
+        body = (f"The run for {day} failed at the {failed} stage: {record.error}\n"
+                f"Nothing new was published; the feed is unchanged.{fallbacks}\n"
+                f"Details: dailycast status; rerun: dailycast run --date {day}")
+        _safely(alerts.send, config, alerts.FAILURE, f"{day}: the episode failed", body)
+    elif record.outcome == "published" and record.late and alerts.wanted(config, alerts.LATE, record.trigger):
+        body = f"The episode for {day} was published at {record.finished}, after the deadline {record.deadline}.{fallbacks}"
+        _safely(alerts.send, config, alerts.LATE, f"{day}: the episode is late", body)
+    elif record.outcome == "published" and alerts.wanted(config, alerts.SUCCESS, record.trigger):
+        path = "fast path" if record.fast_path else "normal path"
+        body = f"The episode for {day} is published ({path}, writer {record.writer}).{fallbacks}"
+        _safely(alerts.send, config, alerts.SUCCESS, f"{day}: the episode is out", body)
+
+
+def record_skipped_day(config: Config, day: date, trigger: str, reason: str, clock=None,
+                       outcome: str = "skipped") -> None:
+    """A day without a show (holiday, skip list; `missed` by the scheduler) in the history, so status shows why."""
+    stamp = _stamp(clock or default_clock.now)
+    _remember(config, RunRecord(date=day.isoformat(), trigger=trigger, started=stamp, finished=stamp,
+                                outcome=outcome, error=reason))
+
+
+def _safely(action, *args) -> None:
+    """History and alerts serve the run; a failure there is logged, never the run's failure."""
+    try:
+        action(*args)
+    except Exception as exc:  # noqa: BLE001 - deliberately broad, see above
+        log.warning("%s failed: %s", getattr(action, "__name__", action), exc)
 
 
 def history(config: Config, day: date) -> list[dict]:
@@ -141,9 +341,9 @@ def _append(ctx: StageContext, record: RunRecord) -> None:
         handle.write(json.dumps(asdict(record)) + "\n")
 
 
-def _since(started: float) -> float:
-    return round(time.perf_counter() - started, 3)
+def _since(started: datetime, clock: Callable[[], datetime]) -> float:
+    return round((clock() - started).total_seconds(), 3)
 
 
-def _stamp() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+def _stamp(clock: Callable[[], datetime]) -> str:
+    return clock().astimezone(timezone.utc).isoformat(timespec="seconds")
