@@ -24,6 +24,7 @@ class StageContext:
     now: datetime
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("dailycast"))
     fast_path: bool = False  # set by the deadline guard: stages take their fastest sure fallback
+    accept_script: bool = False  # the producer voices a script that fails its checks, on purpose
     _voices: dict[str, Voice] = field(default_factory=dict)
 
     @property

@@ -88,9 +88,10 @@ def run_day(
     only: str | None = None,
     trigger: str = "manual",
     now: datetime | None = None,
+    accept_script: bool = False,
 ) -> RunRecord:
     now = now or datetime.now(timezone.utc)
-    ctx = StageContext(config=config, date=day, now=now)
+    ctx = StageContext(config=config, date=day, now=now, accept_script=accept_script)
     ctx.workdir.mkdir(parents=True, exist_ok=True)
     record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp())
     to_run = plan(ctx, force=force, from_stage=from_stage, only=only)
