@@ -47,6 +47,9 @@ class UnusableAnswer(FatalProviderError):
         self.answer = answer
 
 
+MIN_LINES = 8
+
+
 def script_schema(hosts: list[str], story_count: int) -> dict:
     """The JSON schema of the answer: {"lines": [{speaker, text, story}]}."""
     return {
@@ -54,6 +57,7 @@ def script_schema(hosts: list[str], story_count: int) -> dict:
         "properties": {
             "lines": {
                 "type": "array",
+                "minItems": MIN_LINES,
                 "items": {
                     "type": "object",
                     "properties": {

@@ -107,13 +107,22 @@ class OpenAIWriter(ChatWriter):
 
 def _format_argument(name: str, schema: dict) -> dict:
     if name == "json_schema":
+        strict = _strict(schema)  # strict mode refuses length keywords such as minItems
         return {"response_format": {"type": "json_schema",
-                                     "json_schema": {"name": "script", "schema": schema, "strict": True}}}
+                                     "json_schema": {"name": "script", "schema": strict, "strict": True}}}
     if name == "json_object_schema":
         return {"response_format": {"type": "json_object", "schema": schema}}
     if name == "json_object":
         return {"response_format": {"type": "json_object"}}
     return {}
+
+
+def _strict(schema):
+    if isinstance(schema, dict):
+        return {k: _strict(v) for k, v in schema.items() if k not in ("minItems", "maxItems")}
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
 
 
 def _reason(exc) -> str:

@@ -28,7 +28,8 @@ from pipeline.text import word_count
 
 ARTIFACT = "script.json"
 READABLE = "script.md"
-SOFT_RULES = {"length"}  # a wrong length alone never stops the offline writer or a producer's edit
+SOFT_RULES = {"length"}
+MAX_KEPT_LINES = 60  # of a rejected script, kept in script.json to show what was rejected  # a wrong length alone never stops the offline writer or a producer's edit
 
 
 def brief(ctx: StageContext, stories: StoriesArtifact) -> ScriptBrief:
@@ -98,7 +99,8 @@ def run(ctx: StageContext) -> Script:
                 if findings:
                     attempt["findings"] = [str(f) for f in findings]
                 return _accept(ctx, stories, day_brief, writer, lines, attempts, chain)
-            attempt.update(outcome="rejected", findings=[str(f) for f in findings])
+            attempt.update(outcome="rejected", findings=[str(f) for f in findings],
+                           script=[f"{line.speaker} [{_story(line)}]: {line.text}" for line in lines[:MAX_KEPT_LINES]])
             rejected = (writer, lines)
             ctx.log.warning("writer %s: script rejected (%d findings): %s", writer.name, len(findings),
                             "; ".join(str(f) for f in findings[:3]))
@@ -158,6 +160,10 @@ def _usage(chain: list[Writer]) -> dict[str, float]:
 def _summary(attempt: dict) -> str:
     detail = attempt.get("detail") or "; ".join(attempt.get("findings", [])[:2])
     return f"{attempt['writer']} {attempt['kind']}: {attempt['outcome']}" + (f" ({detail})" if detail else "")
+
+
+def _story(line: Line) -> str:
+    return "-" if line.story is None else str(line.story)
 
 
 def _since(started: float) -> float:
