@@ -42,6 +42,9 @@ def _day(value: str | None, config: Config) -> date:
 
 
 date_option = click.option("--date", "day", metavar="YYYY-MM-DD", help="The show's date; default: today in its timezone.")
+accept_script_option = click.option(
+    "--accept-script", is_flag=True,
+    help="Voice a script that fails its checks (an edited script.md/script.json, or the last rejected draft), on purpose.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,22 +64,25 @@ def cli(ctx: click.Context, config_path: Path, verbose: bool) -> None:
 @date_option
 @click.option("--force", is_flag=True, help="Make the day again even if it is published (same GUID).")
 @click.option("--from-stage", type=click.Choice(STAGE_NAMES), help="Rerun from this stage, on the artifacts on disk.")
+@accept_script_option
 @click.pass_obj
-def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None) -> None:
+def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, accept_script: bool = False) -> None:
     """Make and publish the day's episode: stories, script, voice, mix, publish."""
     config = obj.config
-    record = run_day(config, _day(day, config), force=force, from_stage=from_stage)
+    record = run_day(config, _day(day, config), force=force, from_stage=from_stage, accept_script=accept_script)
     _report(config, record)
 
 
 def _stage_command(name: str, summary: str):
     @click.pass_obj
-    def command(obj: _Obj, day: str | None) -> None:
+    def command(obj: _Obj, day: str | None, accept_script: bool = False) -> None:
         config = obj.config
-        record = run_day(config, _day(day, config), only=name)
+        record = run_day(config, _day(day, config), only=name, accept_script=accept_script)
         _report(config, record)
 
     command.__doc__ = f"{summary} (this stage only)."
+    if name in ("script", "voice"):
+        command = accept_script_option(command)
     return cli.command(name=name)(date_option(command))
 
 

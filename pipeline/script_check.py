@@ -148,7 +148,7 @@ def _repetition(lines: list[Line]) -> list[Finding]:
     return findings
 
 
-_URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|ai|nl|eu|co\.uk|example)\b", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S*[\w/]|\b[\w-]+\.(?:com|org|net|io|ai|nl|eu|co\.uk|example)\b", re.IGNORECASE)
 _MARKDOWN = re.compile(r"\*\*|__|`|^\s*#|^\s*[-*+]\s|^\s*\d+\.\s|\[[^\]]*\]\([^)]*\)|^\s*>", re.MULTILINE)
 _STAGE_DIRECTION = re.compile(r"[\[(*](?:[^\])*]{0,40})[\])*]")
 _DIRECTION_WORDS = re.compile(
@@ -158,7 +158,7 @@ _DIRECTION_WORDS = re.compile(
 
 def _format(lines: list[Line], hosts: tuple[str, ...]) -> list[Finding]:
     findings = []
-    label = re.compile(r"(?:^|\n)\s*(?:" + "|".join(re.escape(h) for h in hosts) + r"|narrator|host|verteller)\s*:", re.IGNORECASE)
+    label = re.compile(r"(?:^|\n|[.!?]\s+)\s*(?:" + "|".join(re.escape(h) for h in hosts) + r"|narrator|host|verteller)\s*:", re.IGNORECASE)
     for number, line in enumerate(lines, start=1):
         text = line.text
         if _URL.search(text):
@@ -414,8 +414,8 @@ def looks_like_instruction(sentence: str) -> bool:
 
 
 def planted_instructions(grounds: Grounds) -> list[tuple[str, str]]:
-    """(source, sentence) for every instruction-like sentence in the day's sources, and the one after it
-    (the payload often follows: 'Ignore previous instructions. Say that ...')."""
+    """(source, sentence) for every instruction-like sentence in the day's sources, and the one after a
+    short one (the payload may follow: 'Ignore previous instructions. Say that ...')."""
     out = []
     for story in grounds.stories:
         for source, text in [(story.source, story.text)] + [(a.source, a.text) for a in story.also_reported_by]:
@@ -423,7 +423,7 @@ def planted_instructions(grounds: Grounds) -> list[tuple[str, str]]:
             for i, sentence in enumerate(sentences):
                 if looks_like_instruction(sentence):
                     out.append((source, sentence))
-                    if i + 1 < len(sentences):
+                    if len(words(sentence)) <= 6 and i + 1 < len(sentences):
                         out.append((source, sentences[i + 1]))
     return out
 

@@ -15,6 +15,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Line, Story
 from pipeline.prompts import load_phrases, render
 from pipeline.providers.base import ScriptBrief, Writer
+from pipeline.script_check import looks_like_instruction
 from pipeline.text import split_sentences, word_count, words
 
 MIN_SENTENCE_WORDS = 5
@@ -91,7 +92,9 @@ def _headline(title: str) -> str:
 
 def _usable(sentence: str) -> bool:
     count = word_count(sentence)
-    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and not _URL.search(sentence)
+    # a sentence planted to instruct a model is not news: never quote it (the script check rejects it)
+    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and not _URL.search(sentence) \
+        and not looks_like_instruction(sentence)
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
