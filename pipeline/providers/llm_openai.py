@@ -75,12 +75,13 @@ class OpenAIWriter(ChatWriter):
                     max_tokens=self.options.max_tokens,
                     **_format_argument(self._format, schema),
                 )
-            except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
+            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 raise TransientProviderError(f"{self.label}: {type(exc).__name__}") from exc
             except openai.APIStatusError as exc:
                 if self._may_degrade(exc):
                     continue
-                error = TransientProviderError if exc.status_code >= 500 else FatalProviderError
+                transient = exc.status_code == 429 or exc.status_code >= 500
+                error = TransientProviderError if transient else FatalProviderError
                 raise error(f"{self.label}: HTTP {exc.status_code}{_reason(exc)}") from exc
             except openai.OpenAIError as exc:
                 raise FatalProviderError(f"{self.label}: {type(exc).__name__}: {exc}") from exc

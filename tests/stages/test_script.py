@@ -138,7 +138,6 @@ def test_no_acceptable_script_is_an_error_naming_each_attempt(tmp_path, tone_voi
     with pytest.raises(QAError, match=r"scripted write: rejected \(line 3: the number '9.9 billion'.*scripted repair: rejected"):
         runner.run_day(config, DAY, only="script")
     assert not (config.work_root / DAY.isoformat() / "script.json").exists()
-    runner.run_day(config.model_copy(), DAY, only="script", accept_script=True) if False else None
 
 
 def test_accept_script_keeps_the_last_rejected_draft_on_purpose(tmp_path, tone_voices, scripted):
