@@ -107,7 +107,7 @@ class Stories(Section):
 
 class ScriptConfig(Section):
     target_minutes: float = Field(default=4.0, ge=1, le=30)
-    words_per_minute: float = Field(default=150, ge=80, le=250, description="The voices' speaking rate.")
+    words_per_minute: float = Field(default=170, ge=80, le=250, description="The voices' speaking rate (bench/speaking_rate.py).")
     writers: list[ProviderSpec] = Field(default_factory=lambda: [ProviderSpec(provider="extractive")], min_length=1)
     max_cost_per_run: float | None = Field(
         default=None, ge=0, description="Cap on the estimated cost of paid LLM calls in one run; null: no cap."
