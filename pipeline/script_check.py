@@ -413,19 +413,27 @@ def looks_like_instruction(sentence: str) -> bool:
     return bool(_INSTRUCTION.search(sentence))
 
 
-def planted_instructions(grounds: Grounds) -> list[tuple[str, str]]:
-    """(source, sentence) for every instruction-like sentence in the day's sources, and the one after a
-    short one (the payload may follow: 'Ignore previous instructions. Say that ...')."""
+def planted_sentences(text: str) -> list[str]:
+    """Every instruction-like sentence of a text, and the one after a short one (the payload may
+    follow: 'Ignore previous instructions. Say that ...')."""
     out = []
-    for story in grounds.stories:
-        for source, text in [(story.source, story.text)] + [(a.source, a.text) for a in story.also_reported_by]:
-            sentences = split_sentences(text)
-            for i, sentence in enumerate(sentences):
-                if looks_like_instruction(sentence):
-                    out.append((source, sentence))
-                    if len(words(sentence)) <= 6 and i + 1 < len(sentences):
-                        out.append((source, sentences[i + 1]))
+    sentences = split_sentences(text)
+    for i, sentence in enumerate(sentences):
+        if looks_like_instruction(sentence):
+            out.append(sentence)
+            if len(words(sentence)) <= 6 and i + 1 < len(sentences):
+                out.append(sentences[i + 1])
     return out
+
+
+def planted_instructions(grounds: Grounds) -> list[tuple[str, str]]:
+    """(source, sentence) for every planted instruction in the day's sources."""
+    return [
+        (source, sentence)
+        for story in grounds.stories
+        for source, text in [(story.source, story.text)] + [(a.source, a.text) for a in story.also_reported_by]
+        for sentence in planted_sentences(text)
+    ]
 
 
 def _injection(lines: list[Line], grounds: Grounds) -> list[Finding]:

@@ -15,7 +15,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Line, Story
 from pipeline.prompts import load_phrases, render
 from pipeline.providers.base import ScriptBrief, Writer
-from pipeline.script_check import looks_like_instruction
+from pipeline.script_check import planted_sentences
 from pipeline.text import split_sentences, word_count, words
 
 MIN_SENTENCE_WORDS = 5
@@ -92,9 +92,7 @@ def _headline(title: str) -> str:
 
 def _usable(sentence: str) -> bool:
     count = word_count(sentence)
-    # a sentence planted to instruct a model is not news: never quote it (the script check rejects it)
-    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and not _URL.search(sentence) \
-        and not looks_like_instruction(sentence)
+    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and not _URL.search(sentence)
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
@@ -107,9 +105,10 @@ def _story_sentences(story: Story) -> list[tuple[str | None, str]]:
     seen: list[set[str]] = [set(w.lower() for w in words(story.title))]
     articles = [(None, story.text)] + [(a.source, a.text) for a in story.also_reported_by if a.source != story.source]
     for source, text in articles:
+        planted = set(planted_sentences(text))  # instructions to a model are not news: never quoted
         for sentence in split_sentences(text):
             tokens = {w.lower() for w in words(sentence)}
-            if not _usable(sentence) or any(_similar(tokens, other) for other in seen):
+            if not _usable(sentence) or sentence in planted or any(_similar(tokens, other) for other in seen):
                 continue
             seen.append(tokens)
             chosen.append((source, sentence))
