@@ -342,7 +342,9 @@ def names_in(text: str, language: str = "en") -> list[tuple[str, bool]]:
 
         for position, token in enumerate(tokens):
             bare = re.sub(r"['\u2019]s$", "", token)
-            if _CAPITALIZED.match(bare) and bare.lower() not in stop:
+            if "-" in bare:  # "AI-stem", "Turin-based": only the capitalized parts can be names
+                bare = "-".join(p for p in bare.split("-") if _CAPITALIZED.match(p) and p.lower() not in stop)
+            if bare and _CAPITALIZED.match(bare) and bare.lower() not in stop:
                 if not run:
                     run_start = position
                 run.append(bare)

@@ -239,3 +239,15 @@ def test_an_edited_script_json_is_checked_too(quick_config):
     path.write_text(path.read_text().replace("Oliver:", "x", 0).replace('"speaker": "Oliver"', '"speaker": "Olivia"', 1))
     with pytest.raises(StageError, match=r"script.json: the script fails its checks .*line 1: speaker 'Olivia' is not a host"):
         runner.run_day(quick_config, DAY, only="voice")
+
+
+def test_a_dutch_show_gets_a_dutch_offline_script_that_passes_the_checks(tmp_path, tone_voices):
+    data = show_config(tmp_path, hosts=tone_voices)
+    data["show"]["language"] = "nl"
+    config = load_config(write_config(tmp_path, data))
+    runner.run_day(config, DAY, only="stories")
+    runner.run_day(config, DAY, only="script")
+    script = script_json(config)
+    assert script["language"] == "nl" and script["attempts"][0]["outcome"] == "accepted"
+    assert "maandag 30 november" in script["lines"][0]["text"]
+    assert "AI" in script["lines"][1]["text"]
