@@ -77,8 +77,8 @@ def run(ctx: StageContext) -> Script:
             attempts.append(attempt)
             started = time.perf_counter()
             try:
-                lines = _call(ctx, writer, day_brief, [str(f) for f in findings], attempt) if kind == "repair" \
-                    else _call(ctx, writer, day_brief, None, attempt)
+                to_fix = [str(f) for f in findings] if kind == "repair" else None
+                lines = _call(ctx, writer, day_brief, to_fix, attempt)
             except UnusableAnswer as exc:
                 findings = [Finding("format", str(exc))]
                 attempt.update(outcome="rejected", findings=[str(exc)], seconds=_since(started))
@@ -114,6 +114,7 @@ def run(ctx: StageContext) -> Script:
 
 
 def _call(ctx: StageContext, writer: Writer, day_brief: ScriptBrief, findings: list[str] | None, attempt: dict):
+    """writer.write (or, with findings, writer.revise) with backoff on transient errors; counts the calls."""
     calls = 0
 
     def action():
