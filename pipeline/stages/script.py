@@ -148,7 +148,7 @@ def _accept(ctx, stories, day_brief, writer, lines, attempts, chain) -> Script:
     return script
 
 
-def _usage(chain: list[Writer]) -> dict[str, float]:
+def _usage(chain: list[Writer]) -> dict[str, int | float]:
     total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "estimated_cost": 0.0}
     for writer in chain:
         total["calls"] += writer.usage.calls
