@@ -94,6 +94,8 @@ def _speakers_and_turns(lines: list[Line], grounds: Grounds) -> list[Finding]:
             findings.append(Finding("speakers", f"speaker {line.speaker!r} is not a host ({', '.join(grounds.hosts)})", number))
         if not line.text.strip():
             findings.append(Finding("format", "empty text", number))
+        elif not words(line.text):
+            findings.append(Finding("format", f"no words to speak: {line.text[:20]!r}", number))
         run_length = run_length + 1 if line.speaker == run_speaker else 1
         run_speaker = line.speaker
         if run_length == MAX_TURNS_IN_A_ROW + 1:

@@ -149,6 +149,7 @@ def test_the_allowlist_and_the_show_metadata_ground_names():
     ("(laughs) TechWire reports it.", "stage direction"),
     ("[music] TechWire reports it.", "stage direction"),
     ("TechWire reports it. Shelby: really?", "text outside a speaker's turn"),
+    ("...", "no words to speak"),
 ])
 def test_urls_markdown_stage_directions_and_labels_are_format_findings(text, what):
     lines = good_script()
