@@ -47,6 +47,9 @@ def _day(value: str | None, config: Config) -> date:
 
 
 date_option = click.option("--date", "day", metavar="YYYY-MM-DD", help="The show's date; default: today in its timezone.")
+accept_script_option = click.option(
+    "--accept-script", is_flag=True,
+    help="Voice a script that fails its checks (an edited script.md/script.json, or the last rejected draft), on purpose.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,11 +87,12 @@ def _overrides(pins: tuple[str, ...], excludes: tuple[str, ...]) -> dict[str, li
               help="Who started the run, for the history and alerts: cron and systemd jobs pass `cron`.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
               help="If another run is making the day, wait this many seconds for it, then exit 3.")
+@accept_script_option
 @pin_option
 @exclude_option
 @click.pass_obj
 def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger: str, wait_seconds: float,
-        pins, excludes) -> None:
+        accept_script: bool, pins, excludes) -> None:
     """Make and publish the day's episode: stories, script, voice, mix, publish."""
     from pipeline import console, schedule
 
@@ -111,7 +115,8 @@ def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger
         from_stage = "stories"
     with console.stage_progress() as on_stage:
         record = run_day(config, the_day, force=force, from_stage=from_stage, trigger=trigger,
-                         lock_wait=wait_seconds, on_stage=on_stage, overrides=overrides)
+                         lock_wait=wait_seconds, on_stage=on_stage, overrides=overrides,
+                         accept_script=accept_script)
     _report(config, record)
 
 
@@ -146,12 +151,14 @@ def stories_command(obj: _Obj, day: str | None, as_json: bool, force: bool, pins
 
 def _stage_command(name: str, summary: str):
     @click.pass_obj
-    def command(obj: _Obj, day: str | None) -> None:
+    def command(obj: _Obj, day: str | None, accept_script: bool = False) -> None:
         config = obj.config
-        record = run_day(config, _day(day, config), only=name)
+        record = run_day(config, _day(day, config), only=name, accept_script=accept_script)
         _report(config, record)
 
     command.__doc__ = f"{summary} (this stage only)."
+    if name in ("script", "voice"):
+        command = accept_script_option(command)
     return cli.command(name=name)(date_option(command))
 
 

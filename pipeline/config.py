@@ -160,8 +160,16 @@ class Stories(Section):
 
 class ScriptConfig(Section):
     target_minutes: float = Field(default=4.0, ge=1, le=30)
-    words_per_minute: float = Field(default=150, ge=80, le=250, description="The voices' speaking rate.")
+    words_per_minute: float = Field(default=170, ge=80, le=250, description="The voices' speaking rate (bench/speaking_rate.py).")
     writers: list[ProviderSpec] = Field(default_factory=lambda: [ProviderSpec(provider="extractive")], min_length=1)
+    max_cost_per_run: float | None = Field(
+        default=None, ge=0, description="Cap on the estimated cost of paid LLM calls in one run; null: no cap."
+    )
+    allowlist: list[str] = Field(
+        default_factory=list, description="Names and numbers the hosts may say besides the sources and the show's own."
+    )
+    retry_attempts: int = Field(default=3, ge=1, le=10, description="Calls per request while errors are transient.")
+    retry_base_seconds: float = Field(default=2.0, ge=0, le=60, description="First backoff wait; it doubles.")
 
     @property
     def target_words(self) -> int:

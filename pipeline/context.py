@@ -27,6 +27,7 @@ class StageContext:
     fast_path: bool = False  # set by the deadline guard: stages take their fastest sure fallback
     overrides: dict[str, list[str]] = field(default_factory=dict)  # producer's picks: {"pin": [...], "exclude": [...]}
     deadline_check: Callable[[], None] | None = None  # raises DeadlineSwitch when the slow path must stop
+    accept_script: bool = False  # the producer voices a script that fails its checks, on purpose
     _voices: dict[str, Voice] = field(default_factory=dict)
 
     @property

@@ -96,6 +96,9 @@ class Script(Artifact):
     lines: list[Line]
     target_words: int
     attempts: list[dict] = Field(default_factory=list)
+    usage: dict[str, int | float] = Field(
+        default_factory=dict, description="LLM calls, tokens and estimated cost spent on this script."
+    )
 
 
 class VoicedLine(Artifact):

@@ -115,11 +115,13 @@ def run_day(
     lock_wait: float = 0.0,
     on_stage: Callable[[str, str], None] | None = None,
     overrides: dict[str, list[str]] | None = None,
+    accept_script: bool = False,
 ) -> RunRecord:
     """Runs the day. `on_stage(event, stage)` hears "start" and "end" (for progress displays)."""
     clock = clock or default_clock.now
     now = now or clock()
-    ctx = StageContext(config=config, date=day, now=now, overrides=overrides or {})
+    ctx = StageContext(config=config, date=day, now=now, overrides=overrides or {},
+                       accept_script=accept_script)
     ctx.workdir.mkdir(parents=True, exist_ok=True)
     with _secrets_masked_in_logs(config), RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
         record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp(clock))

@@ -48,7 +48,7 @@ def test_provider_options_are_checked_by_the_provider(tmp_path: Path):
 
 def test_unknown_provider_lists_the_valid_names(tmp_path: Path):
     path = write_config(tmp_path, show_config(tmp_path, script={"writers": ["gpt"]}))
-    with pytest.raises(ConfigError, match=r"script\.writers\[0\]\.provider: unknown provider 'gpt' \(valid: extractive, openai\)"):
+    with pytest.raises(ConfigError, match=r"script\.writers\[0\]\.provider: unknown provider 'gpt' \(valid: extractive, llamacpp, openai\)"):
         load_config(path)
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pipeline.providers.base import Audio, Host, ProviderOptions, ScriptBrief, Voice, Writer
 from pipeline.providers.llm_extractive import ExtractiveWriter
+from pipeline.providers.llm_llamacpp import LlamaCppWriter
 from pipeline.providers.llm_openai import OpenAIWriter
 from pipeline.providers.tts_piper import PiperVoice
 
 WRITERS: dict[str, type[Writer]] = {
     ExtractiveWriter.name: ExtractiveWriter,
     OpenAIWriter.name: OpenAIWriter,
+    LlamaCppWriter.name: LlamaCppWriter,
 }
 
 VOICES: dict[str, type[Voice]] = {

@@ -15,6 +15,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Line, Story
 from pipeline.prompts import load_phrases, render
 from pipeline.providers.base import ScriptBrief, Writer
+from pipeline.script_check import planted_sentences
 from pipeline.text import split_sentences, word_count, words
 
 MIN_SENTENCE_WORDS = 5
@@ -104,9 +105,10 @@ def _story_sentences(story: Story) -> list[tuple[str | None, str]]:
     seen: list[set[str]] = [set(w.lower() for w in words(story.title))]
     articles = [(None, story.text)] + [(a.source, a.text) for a in story.also_reported_by if a.source != story.source]
     for source, text in articles:
+        planted = set(planted_sentences(text))  # instructions to a model are not news: never quoted
         for sentence in split_sentences(text):
             tokens = {w.lower() for w in words(sentence)}
-            if not _usable(sentence) or any(_similar(tokens, other) for other in seen):
+            if not _usable(sentence) or sentence in planted or any(_similar(tokens, other) for other in seen):
                 continue
             seen.append(tokens)
             chosen.append((source, sentence))

@@ -1,78 +1,135 @@
 """Any OpenAI-compatible chat endpoint (OpenAI, Mistral, Ollama, vLLM, LM Studio, a llama.cpp server).
 
-Errors from the `openai` package are mapped here: timeouts, rate limits and 5xx are transient (the
-runner retries them), everything else is fatal (the runner falls back to the next writer).
+Errors from the `openai` package are mapped here: timeouts, connection errors, 429 and 5xx are
+transient (the script stage retries them with backoff), everything else is fatal (the chain moves on).
+
+Endpoints differ in how they constrain the answer to JSON. `response_format: auto` asks for a JSON
+schema (OpenAI, Mistral, vLLM, Ollama) and, when the endpoint refuses it, degrades once to the
+llama.cpp server's `json_object` with an inline schema, then to plain `json_object`, then to none;
+the answer is parsed tolerantly whichever way it came.
 """
 
 from __future__ import annotations
 
-import json
 import os
+from typing import Literal
 
 from pydantic import Field
 
 from pipeline.errors import FatalProviderError, TransientProviderError
-from pipeline.models import Line
-from pipeline.prompts import load_template, render
-from pipeline.providers.base import ProviderOptions, ScriptBrief, Writer
+from pipeline.providers.llm_chat import ChatOptions, ChatWriter, Completion
+
+FormatName = Literal["auto", "json_schema", "json_object_schema", "json_object", "none"]
+_DEGRADE: tuple[FormatName, ...] = ("json_schema", "json_object_schema", "json_object", "none")
 
 
-class OpenAIOptions(ProviderOptions):
+class OpenAIOptions(ChatOptions):
     base_url: str | None = Field(default=None, description="Default: the OpenAI API.")
     model: str
     api_key_env: str | None = Field(default="OPENAI_API_KEY", description="Null for local servers without keys.")
-    temperature: float = Field(default=0.7, ge=0, le=2)
-    max_tokens: int = Field(default=2500, gt=0)
     timeout_seconds: float = Field(default=120, gt=0)
+    response_format: FormatName = Field(
+        default="auto", description="How to ask for JSON; auto tries json_schema and degrades when refused."
+    )
 
 
-class OpenAIWriter(Writer):
+class OpenAIWriter(ChatWriter):
     name = "openai"
     Options = OpenAIOptions
     options: OpenAIOptions
 
-    def messages(self, brief: ScriptBrief) -> list[dict]:
-        lead, co = (host.name for host in brief.hosts)
-        variables = dict(
-            show=brief.show_title, lead=lead, co=co, date_spoken=brief.date_iso,
-            target_words=brief.target_words, stories=brief.stories,
-        )
-        system = load_template(brief.prompts_dir, brief.language, "system.j2")
-        user = load_template(brief.prompts_dir, brief.language, "user.j2")
-        return [
-            {"role": "system", "content": render(system, "system.j2", **variables)},
-            {"role": "user", "content": render(user, "user.j2", **variables)},
-        ]
+    def __init__(self, options: OpenAIOptions) -> None:
+        super().__init__(options)
+        self._format: FormatName = "json_schema" if options.response_format == "auto" else options.response_format
+        self._client = None
 
-    def write(self, brief: ScriptBrief) -> list[Line]:
+    @property
+    def label(self) -> str:
+        return f"openai ({self.options.model})"
+
+    @property
+    def response_format(self) -> str:
+        """The way of asking for JSON in use (after any degrading), for script.json."""
+        return self._format
+
+    def client(self):
         import openai
 
-        key = os.environ.get(self.options.api_key_env, "") if self.options.api_key_env else "not-needed"
-        client = openai.OpenAI(
-            base_url=self.options.base_url, api_key=key, timeout=self.options.timeout_seconds, max_retries=0
-        )
-        try:
-            response = client.chat.completions.create(
-                model=self.options.model,
-                messages=self.messages(brief),
-                temperature=self.options.temperature,
-                max_tokens=self.options.max_tokens,
-                response_format={"type": "json_object"},
+        if self._client is None:
+            key = os.environ.get(self.options.api_key_env, "") if self.options.api_key_env else "not-needed"
+            self._client = openai.OpenAI(
+                base_url=self.options.base_url, api_key=key or "not-set",
+                timeout=self.options.timeout_seconds, max_retries=0,
             )
-        except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
-            raise TransientProviderError(f"openai ({self.options.model}): {type(exc).__name__}") from exc
-        except openai.APIStatusError as exc:
-            error = TransientProviderError if exc.status_code >= 500 else FatalProviderError
-            raise error(f"openai ({self.options.model}): HTTP {exc.status_code}") from exc
-        content = response.choices[0].message.content or ""
-        return parse_lines(content, self.options.model)
+        return self._client
+
+    def complete(self, messages: list[dict], schema: dict) -> Completion:
+        import openai
+
+        while True:
+            try:
+                response = self.client().chat.completions.create(
+                    model=self.options.model,
+                    messages=messages,
+                    temperature=self.options.temperature,
+                    max_tokens=self.options.max_tokens,
+                    **_format_argument(self._format, schema),
+                )
+            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+                raise TransientProviderError(f"{self.label}: {type(exc).__name__}") from exc
+            except openai.APIStatusError as exc:
+                if self._may_degrade(exc):
+                    continue
+                transient = exc.status_code == 429 or exc.status_code >= 500
+                error = TransientProviderError if transient else FatalProviderError
+                raise error(f"{self.label}: HTTP {exc.status_code}{_reason(exc)}") from exc
+            except openai.OpenAIError as exc:
+                raise FatalProviderError(f"{self.label}: {type(exc).__name__}: {exc}") from exc
+            break
+        if not response.choices:
+            raise FatalProviderError(f"{self.label}: the answer has no choices")
+        usage = response.usage
+        return Completion(
+            text=response.choices[0].message.content or "",
+            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        )
+
+    def _may_degrade(self, exc) -> bool:
+        """In auto mode, an endpoint that refuses the way JSON was asked for is asked the next way."""
+        if self.options.response_format != "auto" or exc.status_code not in (400, 422, 500, 501):
+            return False
+        position = _DEGRADE.index(self._format)
+        if position + 1 >= len(_DEGRADE):
+            return False
+        self._format = _DEGRADE[position + 1]
+        return True
 
 
-def parse_lines(content: str, model: str) -> list[Line]:
-    """The model's JSON, tolerantly: code fences and text around the object are ignored."""
-    start, end = content.find("{"), content.rfind("}")
-    try:
-        data = json.loads(content[start : end + 1]) if start >= 0 else None
-        return [Line.model_validate(item) for item in data["lines"]]
-    except (ValueError, TypeError, KeyError) as exc:
-        raise FatalProviderError(f"openai ({model}): the answer is not the script JSON asked for: {exc}") from exc
+def _format_argument(name: str, schema: dict) -> dict:
+    if name == "json_schema":
+        strict = _strict(schema)  # strict mode refuses length keywords such as minItems
+        return {"response_format": {"type": "json_schema",
+                                     "json_schema": {"name": "script", "schema": strict, "strict": True}}}
+    if name == "json_object_schema":
+        return {"response_format": {"type": "json_object", "schema": schema}}
+    if name == "json_object":
+        return {"response_format": {"type": "json_object"}}
+    return {}
+
+
+def _strict(schema):
+    if isinstance(schema, dict):
+        return {k: _strict(v) for k, v in schema.items() if k not in ("minItems", "maxItems")}
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
+
+
+def _reason(exc) -> str:
+    """A short reason from the error body; never the request (it holds the articles) or headers."""
+    body = getattr(exc, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        message = body["error"].get("message")
+    return f" ({' '.join(str(message).split())[:160]})" if message else ""

@@ -1,16 +1,35 @@
-"""Stage 2: the writer chain turns the day's stories into a dialogue, script.json (and script.md)."""
+"""Stage 2: the writer chain turns the day's stories into a dialogue, script.json (and script.md).
+
+Each writer of the chain gets one try and, when the checks reject it, one repair turn with the findings
+(writers that cannot revise, like the offline one, skip it); transient errors are retried with backoff
+first. The first script that passes wins. script.json records every attempt, the findings that
+rejected it, and the tokens and estimated cost spent.
+
+script.md is the same script for a person to read and edit (the format is in `readable`). When it is
+newer than script.json, the voice stage reads it back; either edit goes through the same checks.
+"""
 
 from __future__ import annotations
+
+import os
+import time
 
 from pipeline import files
 from pipeline.context import StageContext
 from pipeline.errors import ProviderError, QAError, StageError
 from pipeline.models import Line, Script, StoriesArtifact
-from pipeline.providers import Host, ScriptBrief
+from pipeline.providers import Host, ScriptBrief, Writer
+from pipeline.providers.base import CostBudget
+from pipeline.providers.llm_chat import UnusableAnswer
+from pipeline.retry import with_retries
+from pipeline.script_check import Finding, Grounds, check_script
+from pipeline.script_md import parse_markdown, readable
 from pipeline.text import word_count
 
 ARTIFACT = "script.json"
 READABLE = "script.md"
+SOFT_RULES = {"length"}
+MAX_KEPT_LINES = 60  # of a rejected script, kept in script.json to show what was rejected  # a wrong length alone never stops the offline writer or a producer's edit
 
 
 def brief(ctx: StageContext, stories: StoriesArtifact) -> ScriptBrief:
@@ -26,75 +45,178 @@ def brief(ctx: StageContext, stories: StoriesArtifact) -> ScriptBrief:
     )
 
 
-def check(lines: list[Line], hosts: list[str], story_count: int) -> list[str]:
-    """Findings that make a script unfit to voice; each names the offending line (1-based)."""
-    findings = []
-    if not lines:
-        return ["the script has no lines"]
-    for number, line in enumerate(lines, start=1):
-        if line.speaker not in hosts:
-            findings.append(f"line {number}: speaker {line.speaker!r} is not a host ({', '.join(hosts)})")
-        if not line.text.strip():
-            findings.append(f"line {number}: empty text")
-        if line.story is not None and not 0 <= line.story < story_count:
-            findings.append(f"line {number}: story {line.story} does not exist (0..{story_count - 1})")
-    return findings
+def grounds(ctx: StageContext, stories: StoriesArtifact) -> Grounds:
+    return Grounds(
+        stories=tuple(stories.stories),
+        hosts=tuple(ctx.host_names),
+        show_title=ctx.config.show.title,
+        day=ctx.date,
+        allowlist=tuple(ctx.config.script.allowlist) + (ctx.config.show.author,),
+        language=ctx.config.show.language,
+    )
+
+
+def check(lines: list[Line], ctx: StageContext, stories: StoriesArtifact, *, length: bool = True) -> list[Finding]:
+    target = ctx.config.script.target_words if length else None
+    return check_script(lines, grounds(ctx, stories), target)
 
 
 def run(ctx: StageContext) -> Script:
     stories = ctx.read("stories.json", StoriesArtifact)
     day_brief = brief(ctx, stories)
-    attempts = []
-    for writer in ctx.writers():
-        try:
-            lines = writer.write(day_brief)
-        except ProviderError as exc:
-            ctx.log.warning("writer %s failed: %s; trying the next one", writer.name, exc)
-            attempts.append({"writer": writer.name, "outcome": "error", "detail": str(exc)})
-            continue
-        findings = check(lines, ctx.host_names, len(stories.stories))
-        if findings:
-            ctx.log.warning("writer %s: script rejected: %s", writer.name, "; ".join(findings[:3]))
-            attempts.append({"writer": writer.name, "outcome": "rejected", "findings": findings})
-            continue
-        attempts.append({"writer": writer.name, "outcome": "accepted"})
-        script = Script(
-            date=ctx.date,
-            title=" / ".join(story.title for story in stories.stories),
-            language=day_brief.language,
-            writer=writer.name,
-            lines=lines,
-            target_words=day_brief.target_words,
-            attempts=attempts,
+    budget = CostBudget(ctx.config.script.max_cost_per_run)
+    chain = ctx.writers()
+    attempts: list[dict] = []
+    rejected: tuple[Writer, list[Line]] | None = None
+    for position, writer in enumerate(chain):
+        writer.budget = budget
+        last_link = position == len(chain) - 1
+        findings: list[Finding] = []
+        for kind in ("write", "repair"):
+            attempt = {"writer": writer.name, "kind": kind}
+            attempts.append(attempt)
+            started = time.perf_counter()
+            try:
+                to_fix = [str(f) for f in findings] if kind == "repair" else None
+                lines = _call(ctx, writer, day_brief, to_fix, attempt)
+            except UnusableAnswer as exc:
+                findings = [Finding("format", str(exc))]
+                attempt.update(outcome="rejected", findings=[str(exc)], seconds=_since(started))
+                ctx.log.warning("writer %s: %s", writer.name, exc)
+                continue
+            except ProviderError as exc:
+                attempt.update(outcome="error", detail=str(exc), seconds=_since(started))
+                ctx.log.warning("writer %s failed: %s; trying the next one", writer.name, exc)
+                break
+            if lines is None:  # this writer cannot revise
+                attempts.pop()
+                break
+            findings = check(lines, ctx, stories)
+            hard = [f for f in findings if f.rule not in SOFT_RULES]
+            attempt["seconds"] = _since(started)
+            if not findings or (last_link and not hard):
+                attempt["outcome"] = "accepted" if not findings else "accepted-with-findings"
+                if findings:
+                    attempt["findings"] = [str(f) for f in findings]
+                return _accept(ctx, stories, day_brief, writer, lines, attempts, chain)
+            attempt.update(outcome="rejected", findings=[str(f) for f in findings],
+                           script=[f"{line.speaker} [{_story(line)}]: {line.text}" for line in lines[:MAX_KEPT_LINES]])
+            rejected = (writer, lines)
+            ctx.log.warning("writer %s: script rejected (%d findings): %s", writer.name, len(findings),
+                            "; ".join(str(f) for f in findings[:3]))
+    if ctx.accept_script and rejected:
+        writer, lines = rejected
+        attempts.append({"writer": "producer", "kind": "override", "outcome": "accepted-by-producer"})
+        ctx.log.warning("--accept-script: keeping the last rejected script, by %s", writer.name)
+        return _accept(ctx, stories, day_brief, writer, lines, attempts, chain)
+    summary = "; ".join(_summary(a) for a in attempts)
+    raise QAError(f"no writer produced an acceptable script: {summary}")
+
+
+def _call(ctx: StageContext, writer: Writer, day_brief: ScriptBrief, findings: list[str] | None, attempt: dict):
+    """writer.write (or, with findings, writer.revise) with backoff on transient errors; counts the calls."""
+    calls = 0
+
+    def action():
+        nonlocal calls
+        calls += 1
+        return writer.write(day_brief) if findings is None else writer.revise(day_brief, findings)
+
+    try:
+        return with_retries(
+            action, what=f"writer {writer.name}",
+            attempts=ctx.config.script.retry_attempts, base_delay=ctx.config.script.retry_base_seconds,
         )
-        save(ctx, script)
-        ctx.log.info("script by %s: %d lines, %d words", writer.name, len(lines), words_in(script))
-        return script
-    raise QAError("no writer produced an acceptable script: " + "; ".join(a["writer"] + ": " + a["outcome"] for a in attempts))
+    finally:
+        if calls > 1:
+            attempt["calls"] = calls
 
 
-def save(ctx: StageContext, script: Script) -> None:
-    files.write_model(ctx.path(ARTIFACT), script)
-    files.write_text(ctx.path(READABLE), readable(script))
-
-
-def load(ctx: StageContext) -> Script:
-    script = ctx.read(ARTIFACT, Script)
-    findings = check(script.lines, ctx.host_names, _story_count(ctx))
-    if findings:
-        raise StageError(f"{ctx.path(ARTIFACT)}: " + "; ".join(findings))
+def _accept(ctx, stories, day_brief, writer, lines, attempts, chain) -> Script:
+    script = Script(
+        date=ctx.date,
+        title=" / ".join(story.title for story in stories.stories),
+        language=day_brief.language,
+        writer=writer.name,
+        lines=lines,
+        target_words=day_brief.target_words,
+        attempts=attempts,
+        usage=_usage(chain),
+    )
+    save(ctx, script, stories)
+    ctx.log.info("script by %s: %d lines, %d words", writer.name, len(lines), words_in(script))
     return script
 
 
-def _story_count(ctx: StageContext) -> int:
-    return len(ctx.read("stories.json", StoriesArtifact).stories)
+def _usage(chain: list[Writer]) -> dict[str, int | float]:
+    total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "estimated_cost": 0.0}
+    for writer in chain:
+        total["calls"] += writer.usage.calls
+        total["prompt_tokens"] += writer.usage.prompt_tokens
+        total["completion_tokens"] += writer.usage.completion_tokens
+        total["estimated_cost"] = round(total["estimated_cost"] + writer.usage.cost, 6)
+    return total
+
+
+def _summary(attempt: dict) -> str:
+    detail = attempt.get("detail") or "; ".join(attempt.get("findings", [])[:2])
+    return f"{attempt['writer']} {attempt['kind']}: {attempt['outcome']}" + (f" ({detail})" if detail else "")
+
+
+def _story(line: Line) -> str:
+    return "-" if line.story is None else str(line.story)
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 2)
+
+
+def save(ctx: StageContext, script: Script, stories: StoriesArtifact | None = None) -> None:
+    """script.json and script.md together; script.md gets script.json's time, so a later edit shows."""
+    stories = stories or ctx.read("stories.json", StoriesArtifact)
+    files.write_model(ctx.path(ARTIFACT), script)
+    files.write_text(ctx.path(READABLE), readable(script, [s.title for s in stories.stories]))
+    stamp = ctx.path(ARTIFACT).stat().st_mtime_ns
+    os.utime(ctx.path(READABLE), ns=(stamp, stamp))
+
+
+def load(ctx: StageContext) -> Script:
+    """The script to voice: script.json, or script.md when a producer edited it after; checked again."""
+    script = ctx.read(ARTIFACT, Script)
+    stories = ctx.read("stories.json", StoriesArtifact)
+    json_path, md_path = ctx.path(ARTIFACT), ctx.path(READABLE)
+    edited = None
+    if md_path.exists() and md_path.stat().st_mtime_ns > json_path.stat().st_mtime_ns:
+        edited = READABLE
+        try:
+            lines = parse_markdown(md_path.read_text(encoding="utf-8"), len(stories.stories))
+        except ValueError as exc:
+            raise StageError(f"{md_path}: {exc}") from None
+        script = script.model_copy(update={"lines": lines})
+    elif not md_path.exists() or md_path.stat().st_mtime_ns < json_path.stat().st_mtime_ns:
+        edited = ARTIFACT
+    findings = check(script.lines, ctx, stories)
+    hard = [f for f in findings if f.rule not in SOFT_RULES]
+    for finding in findings:
+        if finding.rule in SOFT_RULES:
+            ctx.log.warning("%s: %s", json_path.name, finding)
+    overridden = not edited and bool(script.attempts) and script.attempts[-1].get("outcome") == "accepted-by-producer"
+    if hard and not ctx.accept_script and not overridden:
+        source = ctx.path(edited or ARTIFACT)
+        raise StageError(
+            f"{source}: the script fails its checks (fix it, or voice it anyway with --accept-script): "
+            + "; ".join(str(f) for f in hard)
+        )
+    if edited:
+        note = {"writer": "producer", "kind": "edit", "file": edited,
+                "outcome": "accepted-by-producer" if hard else "accepted"}
+        if hard:
+            note["findings"] = [str(f) for f in hard]
+            ctx.log.warning("--accept-script: voicing %s despite %d findings", edited, len(hard))
+        script = script.model_copy(update={"attempts": script.attempts + [note]})
+        save(ctx, script, stories)
+    return script
 
 
 def words_in(script: Script) -> int:
     return sum(word_count(line.text) for line in script.lines)
-
-
-def readable(script: Script) -> str:
-    rows = [f"# {script.title}", "", f"{script.date} · written by {script.writer} · {words_in(script)} words", ""]
-    rows += [f"**{line.speaker}:** {line.text}\n" for line in script.lines]
-    return "\n".join(rows)
