@@ -359,7 +359,9 @@ def names_in(text: str, language: str = "en") -> list[tuple[str, bool]]:
 
 
 def _norm(text: str) -> str:
-    return " " + " ".join(w.lower() for w in words(re.sub(r"['\u2019]s\b", "", text))) + " "
+    """Lower-case words between spaces; hyphenated compounds split, so "Lumen" matches "Lumen-1"."""
+    text = re.sub(r"['\u2019]s\b", "", text).replace("-", " ")
+    return " " + " ".join(w.lower() for w in words(text)) + " "
 
 
 def _known(grounds: Grounds) -> _Known:
@@ -368,7 +370,7 @@ def _known(grounds: Grounds) -> _Known:
     for text in everything:
         for value, _, _ in numbers_in(text, grounds.language):
             known.numbers |= _variants(value)
-        for token in words(text):
+        for token in words(text.replace("-", " ")):
             if token[:1].isupper():
                 known.capitalized.add(re.sub(r"['\u2019]s$", "", token).lower())
     known.phrases = " ".join(_norm(text) for text in everything)

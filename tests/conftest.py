@@ -92,3 +92,11 @@ def tone_voices(monkeypatch):
 def quick_config(tmp_path: Path, tone_voices) -> Config:
     """The sample show with tone voices: every stage runs for real, in a second."""
     return load_config(write_config(tmp_path, show_config(tmp_path, hosts=tone_voices)))
+
+
+def published_audio(config: Config, day) -> Path:
+    """The published MP3 of a day: its name carries a content hash, so it is read from the index."""
+    from pipeline.stages.publish import load_index
+
+    episode = next(e for e in load_index(config).episodes if e.date.isoformat() == str(day))
+    return config.publish_dir / episode.audio_file

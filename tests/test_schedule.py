@@ -129,12 +129,23 @@ class Month:
         return FAULTS.get(self.clock.now().astimezone(AMS).date(), set())
 
 
+# Five turns of about thirty words: inside the writer's checks for a one-minute show (no names or
+# numbers it could have invented), and short enough to voice in time on a slow-TTS day.
 CANNED_SCRIPT = {"lines": [
-    {"speaker": "Oliver", "text": "Good morning, this is the Daily Circuit with the two stories that matter.", "story": None},
-    {"speaker": "Shelby", "text": "Our first story today comes from the reporting we read this morning.", "story": 0},
-    {"speaker": "Oliver", "text": "It is worth a careful look, and we will keep to what was reported.", "story": 0},
-    {"speaker": "Shelby", "text": "The second story is about what comes next for the people involved.", "story": 1},
-    {"speaker": "Oliver", "text": "That is the show for today. Thanks for listening, see you tomorrow.", "story": None},
+    {"speaker": "Oliver", "text": "Good morning, this is The Daily Circuit, with the two stories that matter "
+     "today. We keep to what was reported, we name our sources, and we tell you plainly what is still unknown.",
+     "story": None},
+    {"speaker": "Shelby", "text": "Our first story comes from the reporting we read this morning, and it is "
+     "worth a careful look, because the people behind it say the change reaches far beyond their own company.",
+     "story": 0},
+    {"speaker": "Oliver", "text": "The reporting is careful about what comes next, and so are we. The plans are "
+     "public, the timeline is not fixed, and the outlets we read expect more detail over the coming weeks.",
+     "story": 0},
+    {"speaker": "Shelby", "text": "Our second story is about what comes next for the people involved, and about "
+     "the questions that the reporting leaves open for now, which we will follow as soon as there is more.",
+     "story": 1},
+    {"speaker": "Oliver", "text": "That is the show for today. Links to every source are in the show notes. "
+     "Thanks for listening, and see you tomorrow morning for the next edition.", "story": None},
 ]}
 
 
@@ -184,7 +195,7 @@ def month(tmp_path, tone_voices, fake_clock, monkeypatch):
             tmp_path,
             hosts=[{"name": host["name"], "voice": {**host["voice"], "provider": "slowtone"},
                     "fallback_voice": host["voice"]} for host in tone_voices],
-            script={"target_minutes": 2, "writers": [
+            script={"target_minutes": 1, "writers": [
                 {"provider": "openai", "base_url": f"{llm_url}/v1", "model": "sim", "timeout_seconds": 5,
                  "api_key_env": "DAILYCAST_SIM_KEY"},
                 "extractive"]},

@@ -178,3 +178,12 @@ def test_names_and_numbers_are_extracted_sensibly():
     assert [v for v, _, _ in numbers_in("in twenty twenty-seven, 1,100 people and nineteen ninety-nine")] == [
         2027, 1100, 1999]
     assert [v for v, _, _ in numbers_in("twee komma vier miljard euro en vierentwintig", "nl")] == [2.4e9, 24]
+
+
+def test_a_name_that_is_part_of_a_hyphenated_source_word_is_known():
+    from pipeline.script_check import Grounds, _known, _name_known
+
+    grounds = Grounds(stories=(), hosts=("Oliver", "Shelby"), show_title="Show",
+                      allowlist=("The Veltra Semiconductor Lumen-1 chip carries data.",))
+    assert _name_known("Lumen", _known(grounds))
+    assert not _name_known("Lumina", _known(grounds))

@@ -19,7 +19,7 @@ from pipeline.providers.llm_chat import UnusableAnswer
 from pipeline.providers.llm_llamacpp import LlamaCppOptions, LlamaCppWriter
 from pipeline.providers.llm_openai import OpenAIOptions, OpenAIWriter
 from pipeline.stages import script as script_stage
-from tests.conftest import show_config, write_config
+from tests.conftest import published_audio, show_config, write_config
 
 DAY = date(2026, 11, 30)
 pytestmark = pytest.mark.llm
@@ -58,7 +58,7 @@ def test_a_full_run_with_gemma_rejects_repairs_and_falls_back_to_extractive(llam
     assert main(["--config", str(path), "run", "--date", DAY.isoformat()]) == 0
 
     config = load_config(path)
-    assert (config.publish_dir / "episodes" / f"{DAY}.mp3").stat().st_size > 0
+    assert published_audio(config, DAY).stat().st_size > 0
     script = json.loads((config.work_root / DAY.isoformat() / "script.json").read_text())
     assert script["writer"] == "extractive"
     assert [(a["writer"], a["kind"], a["outcome"]) for a in script["attempts"]] == [
