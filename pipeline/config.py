@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError
+from pipeline.files import read_yaml_mapping
 from pipeline.providers import VOICES, WRITERS, ProviderOptions
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
@@ -303,14 +303,7 @@ class Config(Section):
 def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None = None) -> Config:
     path = Path(path)
     environ = os.environ if environ is None else environ
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
+    raw = read_yaml_mapping(path, missing="no such config file")
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:

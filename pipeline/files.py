@@ -1,6 +1,7 @@
-"""Atomic file writes: a temporary name in the same folder, then a rename.
+"""Files the pipeline writes and reads: atomic writes (a temporary name in the same folder, then a rename)
+and YAML read with errors that name the file.
 
-A crash at any moment leaves either the previous file or the new one, never half a file.
+A crash during a write leaves either the previous file or the new one, never half a file.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel
+
+from pipeline.errors import ConfigError
 
 
 @contextlib.contextmanager
@@ -42,3 +46,16 @@ def write_text(path: Path, text: str) -> None:
 
 def write_model(path: Path, model: BaseModel) -> None:
     write_text(path, model.model_dump_json(indent=2) + "\n")
+
+
+def read_yaml_mapping(path: Path, missing: str) -> dict:
+    """A YAML file whose top level is a mapping; every problem is a ConfigError naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {missing}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data

@@ -8,26 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.errors import ConfigError
+from pipeline.files import read_yaml_mapping
 
 _env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 def load_phrases(prompts_dir: Path, language: str, name: str) -> dict:
     path = prompts_dir / language / f"{name}.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no '{name}' phrases for language '{language}'") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of phrase lists")
-    return data
+    return read_yaml_mapping(path, missing=f"no '{name}' phrases for language '{language}'")
 
 
 def render(template: str, where: str, **variables) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from datetime import date
 
 import pytest
@@ -15,15 +12,10 @@ from pipeline import runner
 from pipeline.serve import mime_type, running
 from pipeline.stages import publish
 from tests.conftest import show_config, write_config
+from tests.loopback import background_process, free_port
 from tests.stages.test_publish import _attachments, _mixed
 
 DAY = date(2026, 11, 30)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -39,29 +31,17 @@ def served(published, tmp_path):
     folder = tmp_path / "serving"
     folder.mkdir()
     config_path = write_config(folder, show_config(tmp_path))  # same publish dir, the shipped voices
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "--config", str(config_path), "serve", "--host", "127.0.0.1",
-         "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"dailycast serve exited: {process.stdout.read().decode()}")
-            try:
-                requests.head(base + "feed.xml", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    pytest.fail("dailycast serve did not answer within 30 s")
-                time.sleep(0.1)
+    command = [sys.executable, "-m", "pipeline.cli", "--config", str(config_path), "serve", "--host", "127.0.0.1",
+               "--port", str(port)]
+
+    def ready() -> bool:
+        requests.head(base + "feed.xml", timeout=1)
+        return True
+
+    with background_process(command, ready, name="dailycast serve", log=tmp_path / "serve.log", timeout=30):
         yield base, published
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
 
 
 def test_head_and_a_range_request_on_the_episode(served):

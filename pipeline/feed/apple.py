@@ -23,7 +23,9 @@ def _explicit(parent, value: bool | None) -> None:
     parent.insert(items[0] if items else len(parent), element)
 
 
-class AppleExtension(BaseExtension):
+class _Explicit:
+    """itunes:explicit as true/false, on the channel or on one item."""
+
     def __init__(self) -> None:
         self._explicit: bool | None = None
 
@@ -35,23 +37,14 @@ class AppleExtension(BaseExtension):
             self._explicit = bool(value)
         return self._explicit
 
+
+class AppleExtension(_Explicit, BaseExtension):
     def extend_rss(self, feed):
-        _explicit(feed[0], self._explicit)
+        _explicit(feed[0], self._explicit)  # feed[0] is <channel>
         return feed
 
 
-class AppleEntryExtension(BaseEntryExtension):
-    def __init__(self) -> None:
-        self._explicit: bool | None = None
-
-    def extend_ns(self):
-        return {"itunes": ITUNES_NS}
-
-    def explicit(self, value: bool | None = None) -> bool | None:
-        if value is not None:
-            self._explicit = bool(value)
-        return self._explicit
-
+class AppleEntryExtension(_Explicit, BaseEntryExtension):
     def extend_rss(self, item):
         _explicit(item, self._explicit)
         return item
