@@ -29,13 +29,27 @@ class PiperOptions(ProviderOptions):
     sentence_silence: float = Field(default=0.25, ge=0.0, le=2.0, description="Seconds between sentences.")
 
 
+_onnx_threads = 0  # 0: onnxruntime's default, one intra-op thread per core
+
+
 @functools.lru_cache(maxsize=8)
-def _load(model_path: str, config_path: str):
+def _load(model_path: str, config_path: str, threads: int = 0):
     """One load per voice file per process: loading costs about a second."""
+    import json
+
+    import onnxruntime
     from piper import PiperVoice
+    from piper.config import PiperConfig
 
     try:
-        return PiperVoice.load(model_path, config_path=config_path)
+        with open(config_path, encoding="utf-8") as handle:
+            config = PiperConfig.from_dict(json.load(handle))
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
+        return PiperVoice(session=session, config=config)
     except Exception as exc:  # onnxruntime and json errors: the file is the culprit
         raise FatalProviderError(f"piper: cannot load voice {model_path}: {exc}") from exc
 
@@ -63,10 +77,17 @@ class PiperVoice(Voice):
             label += f"{self.options.pitch_semitones:+g}st"
         return label
 
+    @staticmethod
+    def prepare_worker() -> None:
+        """In a synthesis worker process: one onnxruntime thread, since the workers share the cores."""
+        global _onnx_threads
+        _onnx_threads = 1
+        _load.cache_clear()  # a session inherited through fork has lost its thread pool
+
     def synthesize(self, text: str) -> Audio:
         from piper import SynthesisConfig
 
-        voice = _load(*map(str, self._paths()))
+        voice = _load(*map(str, self._paths()), _onnx_threads)
         factor = math.pow(2.0, self.options.pitch_semitones / 12.0)
         config = SynthesisConfig(
             speaker_id=self.options.speaker_id,
