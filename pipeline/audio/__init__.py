@@ -75,15 +75,18 @@ def encode_mp3(
     `quality` is LAME's -q (0 slowest/best .. 9 fastest); None keeps LAME's default. Tags are
     basic text frames; the mix stage writes the full ID3v2.4 set with mutagen afterwards.
     """
+    pcm = to_int16(samples)
+    if channels == 2:  # duplicate the samples here: ffmpeg's own upmix would put each channel 3 dB down
+        pcm = np.repeat(pcm, 2)
     command = [ffmpeg(), "-hide_banner", "-nostats", "-v", "error", "-y",
-               "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "-",
-               "-c:a", "libmp3lame", "-b:a", bitrate, "-ar", str(sample_rate), "-ac", str(channels)]
+               "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "-",
+               "-c:a", "libmp3lame", "-b:a", bitrate, "-ar", str(sample_rate)]
     if quality is not None:
         command += ["-compression_level", str(quality)]
     for key, value in (tags or {}).items():
         command += ["-metadata", f"{key}={value}"]
     command += ["-id3v2_version", "4", "-f", "mp3", str(path)]
-    result = subprocess.run(command, input=to_int16(samples).tobytes(), capture_output=True, check=False)
+    result = subprocess.run(command, input=pcm.tobytes(), capture_output=True, check=False)
     if result.returncode != 0:
         raise StageError(f"{path}: ffmpeg could not encode the MP3: {result.stderr.decode(errors='replace').strip()}")
 
@@ -103,11 +106,12 @@ def encoder_gain_db(sample_rate: int, bitrate: str, channels: int, quality: int 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "calibration.mp3"
         encode_mp3(path, tone, sample_rate, bitrate, channels=channels, quality=quality)
-        decoded, _ = decode(path)
+        # The first channel alone: ffmpeg's downmix to mono would change the level again.
+        result = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-af", "pan=mono|c0=c0", "-f", "s16le", "-"],
+                                capture_output=True, check=True)
+    decoded = np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0
     middle = slice(sample_rate // 2, len(tone) - sample_rate // 2)  # away from the codec's edges
     gain = np.sqrt(np.mean(decoded[middle] ** 2) / np.mean(tone[middle] ** 2))
-    if channels == 2:
-        gain *= np.sqrt(2)  # decode() downmixes dual mono at -3 dB
     return float(20 * np.log10(gain))
 
 

@@ -172,7 +172,7 @@ def _moving_average(values: np.ndarray, half: int) -> np.ndarray:
 
 def limited_to_target(program: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: float,
                       channels: int = 1, measured_lufs: float | None = None, tolerance_lu: float = 0.1,
-                      trials: int = 3) -> np.ndarray:
+                      trials: int = 4) -> np.ndarray:
     """`program` times one gain, through the limiter, at `target_lufs` after the limiter.
 
     The limiter takes loudness off the peaks (0.5-1 LU on Piper's peaky speech), so the gain is
@@ -183,13 +183,20 @@ def limited_to_target(program: np.ndarray, rate: int, target_lufs: float, ceilin
     """
     if measured_lufs is None:
         measured_lufs = integrated_loudness(program, rate, channels)
-    gain = gain_to(target_lufs, measured_lufs)
+    gain_db = target_lufs - measured_lufs if np.isfinite(measured_lufs) else 0.0
+    tried: list[tuple[float, float]] = []  # (gain in dB, loudness after the limiter)
     for _ in range(trials):
-        limited = limit(program * gain, rate, ceiling_dbfs)
+        limited = limit(program * 10 ** (gain_db / 20), rate, ceiling_dbfs)
         after = integrated_loudness(limited, rate, channels)
         if not np.isfinite(after) or abs(after - target_lufs) < tolerance_lu:
             break
-        gain *= gain_to(target_lufs, after)
+        tried.append((gain_db, after))
+        if len(tried) < 2:
+            gain_db += target_lufs - after
+        else:  # secant: the limiter gives back less than each dB of gain, and less the harder it works
+            (g0, l0), (g1, l1) = tried[-2:]
+            slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
+            gain_db = g1 + (target_lufs - l1) / max(slope, 0.1)
     return limited
 
 
@@ -226,7 +233,7 @@ def measure_file(path: Path) -> tuple[FileLoudness, np.ndarray, int]:
 
     rate = _probe_rate(path)
     command = [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path),
-               "-af", "ebur128=peak=true:framelog=quiet", "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"]
+               "-af", "ebur128=peak=true:framelog=quiet,pan=mono|c0=c0", "-f", "s16le", "-ar", str(rate), "-"]
     result = subprocess.run(command, capture_output=True, check=False)
     stderr = result.stderr.decode(errors="replace")
     if result.returncode != 0:

@@ -20,6 +20,7 @@ FRAME_SECONDS = 0.05
 SILENCE_DBFS = -55.0  # a frame quieter than this is silence (speech at -19 LUFS sits 30+ dB above it)
 CLIP_LEVEL = 32760 / 32768
 CLIP_RUN = 3  # this many full-scale samples in a row: clipped, not a peak
+MISSING_BELOW_DB = 15.0  # a host whose every line is this far under the show's lines is missing (the ducked bed: ~24)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class QAReport:
     loudness_range_lu: float
     longest_silence_seconds: float
     clipped_runs: int
+    host_levels_dbfs: dict[str, float] = field(default_factory=dict)  # each host's loudest line (median level)
     findings: list[str] = field(default_factory=list)
     expectation: dict = field(default_factory=dict)
 
@@ -77,14 +79,17 @@ def evaluate(samples: np.ndarray, rate: int, loudness: FileLoudness, expect: Exp
     if clipped_runs:
         findings.append(f"clipping: {clipped_runs} runs of {CLIP_RUN}+ full-scale samples")
 
+    # A line is there when it sits near the show's speech level; music alone under it is far below.
+    line_levels = [_median_level(level, start, end) for _, start, end in expect.lines]
+    by_host = [[lvl for (speaker, _, _), lvl in zip(expect.lines, line_levels) if speaker == host] for host in expect.hosts]
+    reference = max((float(np.median(levels)) for levels in by_host if levels), default=SILENCE_DBFS)
     for host in expect.hosts:
-        spans = [(start, end) for speaker, start, end in expect.lines if speaker == host]
-        if not spans:
+        levels = [lvl for (speaker, _, _), lvl in zip(expect.lines, line_levels) if speaker == host]
+        if not levels:
             findings.append(f"host {host} has no lines in the episode")
-            continue
-        audible = sum(_audible(loud, start, end) for start, end in spans)
-        if not audible:
-            findings.append(f"host {host}: all {len(spans)} lines are silent in the episode")
+        elif max(levels) < max(SILENCE_DBFS, reference - MISSING_BELOW_DB):
+            findings.append(f"host {host}: all {len(levels)} lines are missing from the audio "
+                            f"(at most {max(levels):.0f} dBFS against {reference:.0f} dBFS for the show's lines)")
 
     if not np.isfinite(loudness.integrated_lufs) or abs(loudness.integrated_lufs - expect.target_lufs) > expect.lufs_tolerance:
         findings.append(f"loudness {loudness.integrated_lufs:.1f} LUFS, target {expect.target_lufs:g} "
@@ -96,7 +101,9 @@ def evaluate(samples: np.ndarray, rate: int, loudness: FileLoudness, expect: Exp
     return QAReport(
         passed=not findings, seconds=round(seconds, 3), integrated_lufs=loudness.integrated_lufs,
         true_peak_dbtp=loudness.true_peak_dbtp, loudness_range_lu=loudness.loudness_range_lu,
-        longest_silence_seconds=round(longest_seconds, 2), clipped_runs=clipped_runs, findings=findings,
+        longest_silence_seconds=round(longest_seconds, 2), clipped_runs=clipped_runs,
+        host_levels_dbfs={host: round(max(levels), 1) for host, levels in zip(expect.hosts, by_host) if levels},
+        findings=findings,
         expectation={k: v for k, v in asdict(expect).items() if k != "lines"},
     )
 
@@ -120,6 +127,7 @@ def _clipped_runs(samples: np.ndarray) -> int:
     return int(np.sum(ends - starts >= CLIP_RUN))
 
 
-def _audible(loud: np.ndarray, start: float, end: float) -> bool:
-    first, last = int(start / FRAME_SECONDS), int(np.ceil(end / FRAME_SECONDS))
-    return bool(loud[first:last].any())
+def _median_level(level: np.ndarray, start: float, end: float) -> float:
+    frames = level[int(start / FRAME_SECONDS) : max(int(start / FRAME_SECONDS) + 1, int(end / FRAME_SECONDS))]
+    finite = frames[np.isfinite(frames)]
+    return float(np.median(finite)) if len(finite) else -200.0
