@@ -91,13 +91,18 @@ def _prepare_worker() -> None:
             prepare()
 
 
-def _run(job: Job) -> float:
-    """Synthesizes one job into its target file; returns its length in seconds."""
+def _run(job: Job, voices: dict | None = None) -> float:
+    """Synthesizes one job into its target file; returns its length in seconds.
+
+    `voices` holds the voices built so far (one per provider and options); in a worker process,
+    the worker's own.
+    """
+    voices = _worker_voices if voices is None else voices
     key = (job.provider, json.dumps(job.options, sort_keys=True))
-    voice = _worker_voices.get(key)
+    voice = voices.get(key)
     if voice is None:
         provider = VOICES[job.provider]
-        voice = _worker_voices[key] = provider(provider.Options.model_validate(job.options))
+        voice = voices[key] = provider(provider.Options.model_validate(job.options))
     try:
         samples = render(voice, job.text, job.rate)
     except ProviderError as exc:
@@ -110,7 +115,8 @@ def _run(job: Job) -> float:
 def run_jobs(jobs: list[Job], workers: int) -> list[float]:
     """Every job, in `workers` processes (or here, for one worker or one job); seconds per job, in order."""
     if workers <= 1 or len(jobs) <= 1:
-        return [_run(job) for job in jobs]
+        voices: dict = {}
+        return [_run(job, voices) for job in jobs]
     # fork: the workers inherit the provider registry as it is (tests register fakes in it).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_prepare_worker) as pool:
