@@ -129,5 +129,4 @@ def _clipped_runs(samples: np.ndarray) -> int:
 
 def _median_level(level: np.ndarray, start: float, end: float) -> float:
     frames = level[int(start / FRAME_SECONDS) : max(int(start / FRAME_SECONDS) + 1, int(end / FRAME_SECONDS))]
-    finite = frames[np.isfinite(frames)]
-    return float(np.median(finite)) if len(finite) else -200.0
+    return float(np.median(np.maximum(frames, -200.0))) if len(frames) else -200.0  # digital silence: -inf
