@@ -120,10 +120,10 @@ def ducking_gain(length: int, rate: int, speech: list[tuple[float, float]], duck
     The timeline is known in advance, so the bed starts going down `attack` seconds before a line and
     comes back `release` seconds after it: no side-chain detector, no pumping.
     """
-    from scipy.ndimage import uniform_filter1d
+    from pipeline.audio.loudness import moving_average
 
     ducked = 10 ** (duck_db / 20)
     gain = np.ones(length, np.float32)
     for start, end in speech:
         gain[max(0, int((start - attack / 2) * rate)): max(0, int((end + release / 2) * rate))] = ducked
-    return uniform_filter1d(gain, size=max(1, int(min(attack, release) * rate)), mode="nearest")
+    return moving_average(gain, max(0, int(min(attack, release) * rate) // 2))

@@ -49,41 +49,16 @@ def _biquads(rate: int) -> list[tuple[list[float], list[float]]]:
 
 
 @cache
-def _k_weighting_spectrum(rate: int) -> np.ndarray:
-    """The K-weighting filter as the spectrum of its impulse response, truncated to _TAPS samples.
-
-    Both filters' poles are well inside the unit circle: the response has decayed below -150 dB long
-    before _TAPS, so this FIR is the IIR filter to float32 precision. Applied by FFT it costs numpy
-    alone, where scipy.signal's import would cost more than the filtering.
-    """
-    z = np.exp(-1j * np.pi * np.arange(_FFT // 2 + 1) / (_FFT // 2))
-    response = np.ones_like(z)
-    for b, a in _biquads(rate):
-        response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
-    impulse = np.fft.irfft(response, _FFT)[:_TAPS]
-    return np.fft.rfft(impulse, _FFT).astype(np.complex64)
-
-
-_FFT = 16384
-_TAPS = 4096
+def _k_weighting(rate: int) -> np.ndarray:
+    return np.array([b + a for b, a in _biquads(rate)], dtype=np.float32)
 
 
 def k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
-    """The signal through the K-weighting filter (overlap-add FFT convolution, in blocks)."""
-    block = _FFT - _TAPS + 1
-    samples = np.asarray(samples, np.float32)
-    count = -(-len(samples) // block)
-    padded = np.zeros(count * block, np.float32)
-    padded[: len(samples)] = samples
-    spectra = np.fft.rfft(padded.reshape(count, block), _FFT, axis=1)
-    spectra *= _k_weighting_spectrum(rate)
-    filtered = np.fft.irfft(spectra, _FFT, axis=1).astype(np.float32)
-    out = np.zeros((count + 1) * block, np.float32)
-    out[: count * block] += filtered[:, :block].ravel()
-    tails = np.zeros((count, block), np.float32)
-    tails[:, : _FFT - block] = filtered[:, block:]
-    out[block:] += tails.ravel()
-    return out[: len(samples)]
+    """The signal through the K-weighting filter. float32 is 3x faster than float64 and exact enough:
+    the meter reads to 0.1 LU."""
+    from scipy.signal import sosfilt
+
+    return sosfilt(_k_weighting(rate), np.asarray(samples, np.float32))
 
 
 def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> float:
@@ -145,7 +120,7 @@ def limit(samples: np.ndarray, rate: int, ceiling_dbfs: float, lookahead_ms: flo
 def _limit_region(samples: np.ndarray, ceiling: float, ahead: int, behind: int) -> np.ndarray:
     needed = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-12)).astype(np.float32)
     held = _running_min(needed, behind, ahead)
-    smooth = _moving_average(held, ahead // 2)
+    smooth = moving_average(held, ahead // 2)
     return samples * np.minimum(smooth, needed)
 
 
@@ -163,8 +138,10 @@ def _running_min(values: np.ndarray, behind: int, ahead: int) -> np.ndarray:
     return np.minimum(suffix[starts], prefix[starts + width - 1])
 
 
-def _moving_average(values: np.ndarray, half: int) -> np.ndarray:
+def moving_average(values: np.ndarray, half: int) -> np.ndarray:
     """Mean of values[t - half : t + half + 1], the ends held."""
+    if half <= 0:
+        return values.astype(np.float32)
     padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])]).astype(np.float64)
     total = np.concatenate([[0.0], np.cumsum(padded)])
     return ((total[2 * half + 1 :] - total[: -2 * half - 1]) / (2 * half + 1)).astype(np.float32)
@@ -205,6 +182,47 @@ def sample_peak_dbfs(samples: np.ndarray) -> float:
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
+_OVERSAMPLE = 4
+_INTERPOLATOR_TAPS = 48
+
+
+@cache
+def _interpolator() -> np.ndarray:
+    """A 48-tap, 4x interpolating low-pass (windowed sinc), the kind BS.1770-4 Annex 2 describes."""
+    n = np.arange(_INTERPOLATOR_TAPS) - (_INTERPOLATOR_TAPS - 1) / 2
+    return (np.sinc(n / _OVERSAMPLE) * np.kaiser(_INTERPOLATOR_TAPS, 7.0)).astype(np.float64)
+
+
+def true_peak_dbtp(samples: np.ndarray) -> float:
+    """BS.1770 true peak: the peak of the signal oversampled 4x, in dBTP.
+
+    Only where it can matter: an interpolated value is at most the filter's largest phase gain times
+    the samples around it, so only neighbourhoods of samples within that factor of the sample peak
+    are oversampled. The rest of the signal cannot hold the true peak.
+    """
+    magnitude = np.abs(np.asarray(samples, np.float32))
+    if not len(magnitude) or magnitude.max() == 0:
+        return float("-inf")
+    taps = _interpolator()
+    phase_gain = max(np.abs(taps[phase::_OVERSAMPLE]).sum() for phase in range(_OVERSAMPLE))
+    reach = _INTERPOLATOR_TAPS // _OVERSAMPLE + 1
+    candidates = np.flatnonzero(magnitude >= magnitude.max() / phase_gain)
+    keep = np.zeros(len(magnitude) + 2 * reach, bool)
+    for shift in range(2 * reach + 1):  # dilate: the neighbourhoods the interpolator reads
+        keep[candidates + shift] = True
+    keep = keep[reach : reach + len(magnitude)]
+    # The neighbourhoods one after another, separated by enough zeros that they do not interact.
+    edges = np.diff(np.concatenate([[0], keep.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    gap = np.zeros(2 * reach, np.float32)
+    pieces = [piece for start, end in zip(starts, ends) for piece in (np.asarray(samples[start:end], np.float32), gap)]
+    joined = np.concatenate(pieces)
+    stuffed = np.zeros(len(joined) * _OVERSAMPLE)
+    stuffed[:: _OVERSAMPLE] = joined
+    peak = max(float(np.abs(np.convolve(stuffed, taps, mode="same")).max()), float(magnitude.max()))
+    return 20 * math.log10(peak)
+
+
 @dataclass(frozen=True)
 class FileLoudness:
     """ffmpeg ebur128 on a file as a listener's app decodes it: integrated LUFS, true peak dBTP."""
@@ -215,7 +233,7 @@ class FileLoudness:
 
 
 _SUMMARY = re.compile(r"Integrated loudness:\s*I:\s*(?P<i>-?[\d.]+|-inf) LUFS.*?LRA:\s*(?P<lra>[\d.]+) LU"
-                      r".*?True peak:\s*Peak:\s*(?P<tp>-?[\d.]+|-inf) dBFS", re.S)
+                      r"(?:.*?True peak:\s*Peak:\s*(?P<tp>-?[\d.]+|-inf) dBFS)?", re.S)
 
 
 def parse_ebur128(stderr: str, where: Path | str) -> FileLoudness:
@@ -224,7 +242,7 @@ def parse_ebur128(stderr: str, where: Path | str) -> FileLoudness:
         pass  # the summary is printed last
     if match is None:
         raise StageError(f"{where}: ffmpeg's ebur128 printed no loudness summary")
-    return FileLoudness(float(match["i"]), float(match["tp"]), float(match["lra"]))
+    return FileLoudness(float(match["i"]), float(match["tp"] or "nan"), float(match["lra"]))
 
 
 def measure_file(path: Path) -> tuple[FileLoudness, np.ndarray, int]:
@@ -233,10 +251,15 @@ def measure_file(path: Path) -> tuple[FileLoudness, np.ndarray, int]:
 
     rate = _probe_rate(path)
     command = [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path),
-               "-af", "ebur128=peak=true:framelog=quiet,pan=mono|c0=c0", "-f", "s16le", "-ar", str(rate), "-"]
+               "-af", "ebur128=framelog=quiet,pan=mono|c0=c0", "-f", "s16le", "-ar", str(rate), "-"]
     result = subprocess.run(command, capture_output=True, check=False)
     stderr = result.stderr.decode(errors="replace")
     if result.returncode != 0:
         raise StageError(f"{path}: ffmpeg cannot decode it: {stderr.strip()[-300:]}")
     samples = np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0
-    return parse_ebur128(stderr, path), samples, rate
+    measured = parse_ebur128(stderr, path)
+    # True peak from the decoded samples here: ffmpeg's own (peak=true) oversamples the whole file,
+    # which costs more than the decode; this oversamples only where the peak can be. A dual-mono
+    # file's channels are identical, so the first channel's peak is the file's.
+    return FileLoudness(measured.integrated_lufs, round(true_peak_dbtp(samples), 2), measured.loudness_range_lu), \
+        samples, rate

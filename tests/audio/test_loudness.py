@@ -86,3 +86,16 @@ def test_measure_file_decodes_and_meters_an_mp3(tmp_path):
     assert len(decoded) == pytest.approx(len(samples), abs=RATE * 0.05)
     assert measured.integrated_lufs == pytest.approx(-19, abs=0.3)
     assert measured.true_peak_dbtp <= -1.0
+
+
+@pytest.mark.parametrize("hz", [997.0, 9000.0, 17000.0])
+def test_true_peak_agrees_with_ffmpeg_including_inter_sample_peaks(hz):
+    t = np.arange(RATE) / RATE
+    samples = (0.5 * np.sin(2 * np.pi * hz * t + 0.3)).astype(np.float32)
+    samples[: RATE // 2] *= 0.3  # a quiet half that must not matter
+    command = [audio.ffmpeg(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-",
+               "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+    result = subprocess.run(command, input=samples.tobytes(), capture_output=True, check=True)
+    reference = loudness.parse_ebur128(result.stderr.decode(), "pcm").true_peak_dbtp
+    assert loudness.true_peak_dbtp(samples) == pytest.approx(reference, abs=0.25)
+    assert loudness.true_peak_dbtp(samples) >= loudness.sample_peak_dbfs(samples) - 1e-6
