@@ -188,7 +188,6 @@ def bench_synthesis(root: Path, repeat: int) -> dict:
 
     def run(workers: int, threads: int) -> float:
         tts_piper._onnx_threads = threads
-        tts_piper._load.cache_clear()
         synthesis.run_jobs(jobs()[:2], 1 if workers == 1 else workers)  # warm: load the voice
         elapsed = best(repeat, lambda: synthesis.run_jobs(jobs(), workers))
         return elapsed
@@ -198,7 +197,6 @@ def bench_synthesis(root: Path, repeat: int) -> dict:
     threads = run(1, 0)  # onnxruntime's default: one intra-op thread per core
     processes = run(2, 1)
     tts_piper._onnx_threads = 0
-    tts_piper._load.cache_clear()
     return {"audio_seconds": audio_seconds, "rtf_one": one / audio_seconds, "rtf_threads": threads / audio_seconds,
             "rtf_processes": processes / audio_seconds}
 

@@ -7,8 +7,8 @@ so the speaking rate stays the same.
 
 from __future__ import annotations
 
-import functools
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +30,21 @@ class PiperOptions(ProviderOptions):
 
 
 _onnx_threads = 0  # 0: onnxruntime's default, one intra-op thread per core
+# Loaded voices by (process id, model, config, threads). Never evicted: a session inherited through
+# fork must not be destroyed in the child (its thread pool's threads do not exist there, and the
+# destructor would wait for them forever), so a worker simply loads its own under its own pid.
+_loaded: dict[tuple, object] = {}
 
 
-@functools.lru_cache(maxsize=8)
 def _load(model_path: str, config_path: str, threads: int = 0):
     """One load per voice file per process: loading costs about a second."""
+    key = (os.getpid(), model_path, config_path, threads)
+    if key not in _loaded:
+        _loaded[key] = _load_voice(model_path, config_path, threads)
+    return _loaded[key]
+
+
+def _load_voice(model_path: str, config_path: str, threads: int):
     import json
 
     import onnxruntime
@@ -81,8 +91,7 @@ class PiperVoice(Voice):
     def prepare_worker() -> None:
         """In a synthesis worker process: one onnxruntime thread, since the workers share the cores."""
         global _onnx_threads
-        _onnx_threads = 1
-        _load.cache_clear()  # a session inherited through fork has lost its thread pool
+        _onnx_threads = 1  # sessions inherited through fork are left alone: see _loaded
 
     def synthesize(self, text: str) -> Audio:
         from piper import SynthesisConfig
