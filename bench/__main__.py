@@ -223,7 +223,9 @@ def bench_pipeline(root: Path, script: Script) -> dict:
         spec = next(host.voice for host in config.hosts if host.name == line.speaker)
         jobs.append(synthesis.Job(f"line {index}", spec.provider, spec.parsed.model_dump(mode="json"), line.text,
                                   config.mix.sample_rate, lines / f"{index}.wav"))
-    workers = config.voicing.workers or synthesis.default_workers()
+    from pipeline.providers import VOICES
+
+    workers = config.voicing.workers or synthesis.default_workers([VOICES[job.provider] for job in jobs])
     started = time.perf_counter()
     synthesis.run_jobs(jobs, workers)
     alone = time.perf_counter() - started
@@ -237,7 +239,7 @@ def main() -> None:
     args = parser.parse_args()
     root = args.keep.resolve()
     root.mkdir(parents=True, exist_ok=True)
-    print(f"load average before (1/5/15 min): {load()}  cores: {synthesis.default_workers()}", flush=True)
+    print(f"load average before (1/5/15 min): {load()}  cores: {synthesis.cores()}", flush=True)
     config, _, long, script = prepare(root)
     m = bench_mix(config, long, args.repeat)
     print(f"load average after the mix bench: {load()}", flush=True)

@@ -143,7 +143,9 @@ class Mix(Section):
 
 
 class Voicing(Section):
-    workers: int | None = Field(default=None, ge=1, le=64, description="Synthesis processes; default: all cores.")
+    workers: int | None = Field(
+        default=None, ge=1, le=64, description="Synthesis processes; default: one per core, one for Piper."
+    )
     cache: bool = Field(default=True, description="Reuse a line's audio while provider, voice, options and text match.")
 
 

@@ -206,14 +206,12 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
     taps = _interpolator()
     phase_gain = max(np.abs(taps[phase::_OVERSAMPLE]).sum() for phase in range(_OVERSAMPLE))
     reach = _INTERPOLATOR_TAPS // _OVERSAMPLE + 1
-    # Dilate the candidates by `reach` either way (the neighbourhoods the interpolator reads).
-    counts = np.concatenate([np.zeros(reach + 1, np.int64), np.cumsum(magnitude >= magnitude.max() / phase_gain),
-                             np.zeros(reach, np.int64)])
-    counts[len(magnitude) + reach + 1 :] = counts[len(magnitude) + reach]
-    keep = counts[2 * reach + 1 :] - counts[: len(magnitude)] > 0
-    # The neighbourhoods one after another, separated by enough zeros that they do not interact.
-    edges = np.diff(np.concatenate([[0], keep.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # The candidates' neighbourhoods (`reach` either way: what the interpolator reads), merged where
+    # they touch, one after another with enough zeros between them that they do not interact.
+    candidates = np.flatnonzero(magnitude >= magnitude.max() / phase_gain)
+    breaks = np.flatnonzero(np.diff(candidates) > 2 * reach)
+    starts = np.maximum(candidates[np.concatenate([[0], breaks + 1])] - reach, 0)
+    ends = np.minimum(candidates[np.concatenate([breaks, [len(candidates) - 1]])] + reach + 1, len(magnitude))
     gap = np.zeros(2 * reach, np.float32)
     pieces = [piece for start, end in zip(starts, ends) for piece in (np.asarray(samples[start:end], np.float32), gap)]
     joined = np.concatenate(pieces)

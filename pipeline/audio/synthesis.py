@@ -5,8 +5,9 @@ and on nothing else; the cache file is named by a hash of exactly those. A produ
 line of script.json and reruns gets one synthesis, not forty.
 
 Missing lines are spread over worker processes (each voice loaded once per worker, onnxruntime on
-one thread each). On two cores this beat one process with onnxruntime's two intra-op threads: see
-bench/ and the README. With `workers=1` everything runs in this process, onnxruntime on all cores.
+one thread each), one per core, unless every provider already uses all cores itself (Piper, whose
+onnxruntime threads beat two processes on this project's 2-core machine: see `make bench`); then
+they run here, in order. `voicing.workers` overrides the choice.
 """
 
 from __future__ import annotations
@@ -126,8 +127,15 @@ def run_jobs(jobs: list[Job], workers: int) -> list[float]:
     return [results[i] for i in range(len(jobs))]
 
 
-def default_workers() -> int:
+def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def default_workers(providers: list | None = None) -> int:
+    """One worker per core, or one in-process worker when every provider already uses all cores."""
+    if providers and all(getattr(provider, "uses_all_cores", False) for provider in providers):
+        return 1
+    return cores()
 
 
 def place(cached: Path, target: Path) -> None:
