@@ -67,11 +67,7 @@ def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> fl
     A mono file is one channel to the meter (ffmpeg's ebur128 without `dualmono` agrees); a dual-mono
     stereo file sums two equal channels, 3 dB louder. Returns -inf for silence.
     """
-    return weighted_loudness(k_weighted(samples, rate), rate, channels)
-
-
-def weighted_loudness(weighted: np.ndarray, rate: int, channels: int = 1) -> float:
-    """The gated loudness of an already K-weighted signal."""
+    weighted = k_weighted(samples, rate)
     step = int(STEP_SECONDS * rate)
     steps = len(weighted) // step
     if steps < 4:
@@ -105,28 +101,20 @@ def limit(samples: np.ndarray, rate: int, ceiling_dbfs: float, lookahead_ms: flo
     `release_ms` after it, then smoothed by a moving average no longer than the look-ahead, so the
     gain is already down when the peak arrives and never above what any sample needs.
     """
-    return _limit(samples, rate, ceiling_dbfs, lookahead_ms, release_ms)[0]
-
-
-def _limit(samples: np.ndarray, rate: int, ceiling_dbfs: float, lookahead_ms: float = 5.0,
-           release_ms: float = 60.0) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """The limiter, and the regions (start, end) where it may have changed samples."""
     ceiling = 10 ** (ceiling_dbfs / 20)
     over = np.flatnonzero(np.abs(samples) > ceiling)
     if not len(over):
-        return samples, []
+        return samples
     ahead = max(1, int(lookahead_ms * rate / 1000))
     behind = max(ahead, int(release_ms * rate / 1000))
     reach = ahead + behind + 1  # how far one peak's gain change spreads, either way
     out = np.array(samples, dtype=np.float32)
     # Speech peaks are rare: limit only the regions around them, merged where they come close.
-    breaks = np.flatnonzero(np.diff(over) > 4 * reach)  # regions reach 2 * reach out: they never overlap
-    regions = []
+    breaks = np.flatnonzero(np.diff(over) > 2 * reach)
     for first, last in zip(np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [len(over) - 1]])):
         start, end = max(0, over[first] - 2 * reach), min(len(out), over[last] + 2 * reach + 1)
         out[start:end] = _limit_region(out[start:end], ceiling, ahead, behind)
-        regions.append((int(start), int(end)))
-    return out, regions
+    return out
 
 
 def _limit_region(samples: np.ndarray, ceiling: float, ahead: int, behind: int) -> np.ndarray:
@@ -170,28 +158,13 @@ def limited_to_target(program: np.ndarray, rate: int, target_lufs: float, ceilin
     samples: no compressor, no second dynamic pass. `measured_lufs`, when the caller knows it,
     saves the first measurement.
     """
-    # K-weighting is linear: the limited signal's weighting is the program's, scaled, plus the
-    # weighting of what the limiter changed, which is zero outside a few short regions. So the
-    # program is filtered once and each trial filters only those regions (and the filter's tail).
-    from scipy.signal import sosfilt
-
-    weighted_program = k_weighted(program, rate)
     if measured_lufs is None:
-        measured_lufs = weighted_loudness(weighted_program, rate, channels)
-    tail = int(_FILTER_TAIL_SECONDS * rate)
-    sos = _k_weighting(rate)
+        measured_lufs = integrated_loudness(program, rate, channels)
     gain_db = target_lufs - measured_lufs if np.isfinite(measured_lufs) else 0.0
     tried: list[tuple[float, float]] = []  # (gain in dB, loudness after the limiter)
     for _ in range(trials):
-        gain = 10 ** (gain_db / 20)
-        limited, regions = _limit(program * gain, rate, ceiling_dbfs)
-        weighted = weighted_program * gain
-        for start, end in regions:
-            stop = min(len(weighted), end + tail)
-            change = np.zeros(stop - start, np.float32)
-            change[: end - start] = limited[start:end] - gain * program[start:end]
-            weighted[start:stop] += sosfilt(sos, change)
-        after = weighted_loudness(weighted, rate, channels)
+        limited = limit(program * 10 ** (gain_db / 20), rate, ceiling_dbfs)
+        after = integrated_loudness(limited, rate, channels)
         if not np.isfinite(after) or abs(after - target_lufs) < tolerance_lu:
             break
         tried.append((gain_db, after))
@@ -202,10 +175,6 @@ def limited_to_target(program: np.ndarray, rate: int, target_lufs: float, ceilin
             slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
             gain_db = g1 + (target_lufs - l1) / max(slope, 0.1)
     return limited
-
-
-# The K-weighting filter's response to an impulse has decayed below -150 dB after this long.
-_FILTER_TAIL_SECONDS = 0.15
 
 
 def sample_peak_dbfs(samples: np.ndarray) -> float:
