@@ -223,9 +223,7 @@ def bench_pipeline(root: Path, script: Script) -> dict:
         spec = next(host.voice for host in config.hosts if host.name == line.speaker)
         jobs.append(synthesis.Job(f"line {index}", spec.provider, spec.parsed.model_dump(mode="json"), line.text,
                                   config.mix.sample_rate, lines / f"{index}.wav"))
-    from pipeline.providers import VOICES
-
-    workers = config.voicing.workers or synthesis.default_workers([VOICES[job.provider] for job in jobs])
+    workers = config.voicing.workers or synthesis.default_workers()
     started = time.perf_counter()
     synthesis.run_jobs(jobs, workers)
     alone = time.perf_counter() - started

@@ -143,9 +143,7 @@ class Mix(Section):
 
 
 class Voicing(Section):
-    workers: int | None = Field(
-        default=None, ge=1, le=64, description="Synthesis processes; default: one per core, one for Piper."
-    )
+    workers: int | None = Field(default=None, ge=1, le=64, description="Synthesis processes; default: all cores.")
     cache: bool = Field(default=True, description="Reuse a line's audio while provider, voice, options and text match.")
 
 

@@ -4,10 +4,10 @@ A line's audio depends on the provider, the voice, its options, the text and the
 and on nothing else; the cache file is named by a hash of exactly those. A producer who edits one
 line of script.json and reruns gets one synthesis, not forty.
 
-Missing lines are spread over worker processes (each voice loaded once per worker, onnxruntime on
-one thread each), one per core, unless every provider already uses all cores itself (Piper, whose
-onnxruntime threads beat two processes on this project's 2-core machine: see `make bench`); then
-they run here, in order. `voicing.workers` overrides the choice.
+Missing lines are spread over worker processes, one per core (each voice loaded once per worker,
+onnxruntime on one thread each). On this project's 2-core machine two processes gave Piper 1.76-1.79x
+the speed of one core, onnxruntime's own two intra-op threads at most 1.17x (`make bench`). With
+`voicing.workers: 1` everything runs in this process, onnxruntime on all cores.
 """
 
 from __future__ import annotations
@@ -131,10 +131,7 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def default_workers(providers: list | None = None) -> int:
-    """One worker per core, or one in-process worker when every provider already uses all cores."""
-    if providers and all(getattr(provider, "uses_all_cores", False) for provider in providers):
-        return 1
+def default_workers() -> int:
     return cores()
 
 

@@ -74,9 +74,6 @@ class PiperVoice(Voice):
     name = "piper"
     Options = PiperOptions
     options: PiperOptions
-    # onnxruntime's intra-op threads already use every core; on this project's 2-core machine they
-    # beat two worker processes (make bench), so the voice stage keeps Piper in one process.
-    uses_all_cores = True
 
     def _paths(self) -> tuple[Path, Path]:
         if self.options.model_path is None:

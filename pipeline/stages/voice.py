@@ -13,7 +13,6 @@ from pipeline import audio, files
 from pipeline.audio import synthesis
 from pipeline.context import StageContext
 from pipeline.models import VoicedLine, VoiceManifest
-from pipeline.providers import VOICES
 from pipeline.stages import script as script_stage
 from pipeline.text import slug
 
@@ -47,8 +46,7 @@ def run(ctx: StageContext) -> VoiceManifest:
             synthesized.append(index)
             jobs[target] = synthesis.Job(label, voice.name, voice.options.model_dump(mode="json"), line.text, rate, target)
 
-    workers = ctx.config.voicing.workers or synthesis.default_workers(
-        [VOICES[job.provider] for job in jobs.values()])
+    workers = ctx.config.voicing.workers or synthesis.default_workers()
     started = time.perf_counter()
     synthesis.run_jobs(list(jobs.values()), workers)
     elapsed = time.perf_counter() - started
