@@ -6,6 +6,7 @@ order by one top-level CTOC, which is what Apple Podcasts, Overcast and Pocket C
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,18 @@ class EpisodeTags:
 
 def embedded_cover(path: Path) -> tuple[bytes, str]:
     """The cover as JPEG bytes, scaled down to EMBEDDED_COVER_PX: a 3000 px image would bloat every MP3."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise StageError(f"{path}: cover art is missing (show.cover in config.yaml): {exc}") from None
+    return _embedded_cover(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _embedded_cover(path_text: str, mtime_ns: int, size: int) -> tuple[bytes, str]:
     from PIL import Image, UnidentifiedImageError
+
+    path = Path(path_text)
 
     try:
         with Image.open(path) as image:

@@ -66,8 +66,9 @@ def evaluate(samples: np.ndarray, rate: int, loudness: FileLoudness, expect: Exp
 
     frame = max(1, int(FRAME_SECONDS * rate))
     frames = len(samples) // frame
+    blocks = np.asarray(samples[: frames * frame], np.float32).reshape(frames, frame)
     with np.errstate(divide="ignore"):
-        level = 10 * np.log10(np.square(samples[: frames * frame].astype(np.float64)).reshape(frames, frame).mean(axis=1))
+        level = 10 * np.log10(np.einsum("ij,ij->i", blocks, blocks).astype(np.float64) / frame)
     loud = level > SILENCE_DBFS
     longest, at = _longest_inner_silence(loud)
     longest_seconds = longest * FRAME_SECONDS
