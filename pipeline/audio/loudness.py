@@ -148,7 +148,7 @@ def moving_average(values: np.ndarray, half: int) -> np.ndarray:
 
 
 def limited_to_target(program: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: float,
-                      channels: int = 1, measured_lufs: float | None = None, tolerance_lu: float = 0.2,
+                      channels: int = 1, measured_lufs: float | None = None, tolerance_lu: float = 0.25,
                       trials: int = 4) -> np.ndarray:
     """`program` times one gain, through the limiter, at `target_lufs` after the limiter.
 
