@@ -5,9 +5,10 @@ and on nothing else; the cache file is named by a hash of exactly those. A produ
 line of script.json and reruns gets one synthesis, not forty.
 
 Missing lines are spread over worker processes, one per core (each voice loaded once per worker,
-onnxruntime on one thread each). On this project's 2-core machine two processes gave Piper 1.76-1.79x
-the speed of one core, onnxruntime's own two intra-op threads at most 1.17x (`make bench`). With
-`voicing.workers: 1` everything runs in this process, onnxruntime on all cores.
+onnxruntime on one thread each). On this project's shared 2-core machine two processes gave Piper
+up to 1.79x the speed of one core and were ahead of (or level with) onnxruntime's own two intra-op
+threads in three of four `make bench` runs. With `voicing.workers: 1` everything runs in this process,
+onnxruntime on all cores.
 """
 
 from __future__ import annotations
