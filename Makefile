@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test clean
+.PHONY: run test bench clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; exit $$status
+
+## Time the audio path against its baselines (naive pydub loop, bare ffmpeg, 1 vs 2 cores) and print a table.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) work feeds/episodes feeds/feed.xml feeds/episodes.json feeds/cover-* .pytest_cache

@@ -181,7 +181,31 @@ class Mix(Section):
     bitrate: str = Field(default="128k", pattern=r"^\d{2,3}k$")
     pause_ms: int = Field(default=350, ge=0, le=3000, description="Silence between two turns.")
     story_pause_ms: int = Field(default=900, ge=0, le=5000, description="Silence where a new story begins.")
-    peak_dbfs: float = Field(default=-1.0, le=0)
+    peak_dbfs: float = Field(default=-1.0, le=0, description="True-peak ceiling of the final MP3, in dBTP.")
+    quick_pause_ms: int = Field(default=180, ge=0, le=3000, description="Before a quick reply, after a question.")
+    quick_reply_words: int = Field(default=6, ge=0, le=50, description="A line this short is a quick reply.")
+    channels: Literal[1, 2] = Field(default=1, description="1: mono; 2: stereo (dual mono).")
+    loudness_lufs: float | None = Field(
+        default=None, ge=-30, le=-10, description="Integrated loudness target; default -19 mono, -16 stereo."
+    )
+    loudness_tolerance_lu: float = Field(default=1.0, gt=0, le=3)
+    mp3_quality: int = Field(default=7, ge=0, le=9, description="LAME -q: 0 slowest, 9 fastest.")
+    jingle: bool = Field(default=True, description="The show's own intro and outro music.")
+    music_bed: bool = Field(default=True, description="Soft music under the greeting, ducked under speech.")
+    bed_db: float = Field(default=-14.0, ge=-40, le=0, description="The bed's level against the speech.")
+    duck_db: float = Field(default=-10.0, ge=-40, le=0, description="How far the bed dips while a host speaks.")
+    max_silence_seconds: float = Field(default=3.0, gt=0, description="QA: the longest gap allowed in the speech.")
+
+    @property
+    def target_lufs(self) -> float:
+        if self.loudness_lufs is not None:
+            return self.loudness_lufs
+        return -19.0 if self.channels == 1 else -16.0
+
+
+class Voicing(Section):
+    workers: int | None = Field(default=None, ge=1, le=64, description="Synthesis processes; default: all cores.")
+    cache: bool = Field(default=True, description="Reuse a line's audio while provider, voice, options and text match.")
 
 
 class Publish(Section):
@@ -268,6 +292,7 @@ class Config(Section):
     sources: list[Source] = Field(min_length=1)
     stories: Stories = Field(default_factory=Stories)
     script: ScriptConfig = Field(default_factory=ScriptConfig)
+    voicing: Voicing = Field(default_factory=Voicing)
     mix: Mix = Field(default_factory=Mix)
     publish: Publish = Field(default_factory=Publish)
     prompts_dir: Path = Path("prompts")

@@ -112,6 +112,8 @@ class VoiceManifest(Artifact):
     sample_rate: int
     voices: dict[str, str]
     lines: list[VoicedLine]
+    synthesized: list[int] = Field(default_factory=list, description="Lines synthesized by this run (not cached).")
+    synthesis_seconds: float | None = None
 
 
 class TimedLine(Artifact):
@@ -131,6 +133,9 @@ class MixedEpisode(Artifact):
     sample_rate: int
     bitrate: str
     timeline: list[TimedLine]
+    channels: int = 1
+    loudness_lufs: float | None = Field(default=None, description="Integrated loudness of the MP3 (ebur128).")
+    true_peak_dbtp: float | None = None
 
 
 class PublishedStory(Artifact):

@@ -10,6 +10,8 @@ from pipeline.providers.base import Audio, Host, ProviderOptions, ScriptBrief, V
 from pipeline.providers.llm_extractive import ExtractiveWriter
 from pipeline.providers.llm_llamacpp import LlamaCppWriter
 from pipeline.providers.llm_openai import OpenAIWriter
+from pipeline.providers.tts_espeak import EspeakVoice
+from pipeline.providers.tts_openai import OpenAITTSVoice
 from pipeline.providers.tts_piper import PiperVoice
 
 WRITERS: dict[str, type[Writer]] = {
@@ -20,6 +22,8 @@ WRITERS: dict[str, type[Writer]] = {
 
 VOICES: dict[str, type[Voice]] = {
     PiperVoice.name: PiperVoice,
+    OpenAITTSVoice.name: OpenAITTSVoice,
+    EspeakVoice.name: EspeakVoice,
 }
 
 __all__ = ["Audio", "Host", "ProviderOptions", "ScriptBrief", "Voice", "Writer", "WRITERS", "VOICES"]

@@ -7,8 +7,8 @@ so the speaking rate stays the same.
 
 from __future__ import annotations
 
-import functools
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -29,13 +29,37 @@ class PiperOptions(ProviderOptions):
     sentence_silence: float = Field(default=0.25, ge=0.0, le=2.0, description="Seconds between sentences.")
 
 
-@functools.lru_cache(maxsize=8)
-def _load(model_path: str, config_path: str):
+_onnx_threads = 0  # 0: onnxruntime's default, one intra-op thread per core
+# Loaded voices by (process id, model, config, threads). Never evicted: a session inherited through
+# fork must not be destroyed in the child (its thread pool's threads do not exist there, and the
+# destructor would wait for them forever), so a worker simply loads its own under its own pid.
+_loaded: dict[tuple, object] = {}
+
+
+def _load(model_path: str, config_path: str, threads: int = 0):
     """One load per voice file per process: loading costs about a second."""
+    key = (os.getpid(), model_path, config_path, threads)
+    if key not in _loaded:
+        _loaded[key] = _load_voice(model_path, config_path, threads)
+    return _loaded[key]
+
+
+def _load_voice(model_path: str, config_path: str, threads: int):
+    import json
+
+    import onnxruntime
     from piper import PiperVoice
+    from piper.config import PiperConfig
 
     try:
-        return PiperVoice.load(model_path, config_path=config_path)
+        with open(config_path, encoding="utf-8") as handle:
+            config = PiperConfig.from_dict(json.load(handle))
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
+        return PiperVoice(session=session, config=config)
     except Exception as exc:  # onnxruntime and json errors: the file is the culprit
         raise FatalProviderError(f"piper: cannot load voice {model_path}: {exc}") from exc
 
@@ -63,10 +87,16 @@ class PiperVoice(Voice):
             label += f"{self.options.pitch_semitones:+g}st"
         return label
 
+    @staticmethod
+    def prepare_worker() -> None:
+        """In a synthesis worker process: one onnxruntime thread, since the workers share the cores."""
+        global _onnx_threads
+        _onnx_threads = 1  # sessions inherited through fork are left alone: see _loaded
+
     def synthesize(self, text: str) -> Audio:
         from piper import SynthesisConfig
 
-        voice = _load(*map(str, self._paths()))
+        voice = _load(*map(str, self._paths()), _onnx_threads)
         factor = math.pow(2.0, self.options.pitch_semitones / 12.0)
         config = SynthesisConfig(
             speaker_id=self.options.speaker_id,

@@ -1,24 +1,60 @@
-"""Stage 4: the voiced lines in order, with pauses between turns, into one MP3 (episode.mp3).
+"""Stage 4: the voiced lines, the show's music and the pauses into one MP3, checked before publish.
 
-The lines are joined as sample arrays and encoded once; episode.json records the timeline (where
-each line starts and ends in the final audio), which chapters and transcripts are built from.
+The episode is laid out once in a single sample array (no copy per line): the intro sting, the lines
+with pauses that follow the dialogue (quick after a question or before a short reply, longer between
+stories), a music bed under the greeting that dips while the hosts speak, and the outro. The speech
+is measured once (BS.1770), one gain brings it to the target loudness, a look-ahead limiter keeps the
+true peak under the ceiling, and the whole is encoded once (CBR) and tagged (ID3v2.4: chapters, cover,
+credits).
+
+The QA gate then decodes that MP3 and checks it. Only an episode that passes becomes episode.mp3,
+with chapters.json, transcript.vtt, transcript.srt and finally episode.json (what publish reads); a
+rejected one is kept as episode.rejected.mp3 for the producer, with the findings in qa.json.
 """
 
 from __future__ import annotations
 
+import json
+import os
+
 import numpy as np
 
-from pipeline import audio, files
+from pipeline import audio, chapters, files, transcripts
+from pipeline.audio import id3, jingle, loudness, qa
+from pipeline.config import Mix
 from pipeline.context import StageContext
-from pipeline.errors import StageError
-from pipeline.models import MixedEpisode, TimedLine, VoiceManifest
+from pipeline.cover import cover_image
+from pipeline.errors import QAError, StageError
+from pipeline.models import Line, MixedEpisode, Script, StoriesArtifact, TimedLine, VoiceManifest
 from pipeline.stages import script as script_stage
 from pipeline.stages import voice as voice_stage
 
 ARTIFACT = "episode.json"
 AUDIO = "episode.mp3"
-LEAD_IN_SECONDS = 0.4
+CHAPTERS = "chapters.json"
+TRANSCRIPT_VTT = "transcript.vtt"
+TRANSCRIPT_SRT = "transcript.srt"
+QA_REPORT = "qa.json"
+REJECTED_AUDIO = "episode.rejected.mp3"
+
+LEAD_IN_SECONDS = 0.4  # without the jingle
 TAIL_SECONDS = 1.2
+OUTRO_GAP_SECONDS = 0.8
+OUTRO_TAIL_SECONDS = 0.4
+JINGLE_LU = -1.0  # the music a touch under the speech
+BED_FADE_IN_SECONDS = 1.5
+BED_FADE_OUT_SECONDS = 1.5
+# The limiter works on samples; MP3 encoding and inter-sample peaks can add a little on top.
+TRUE_PEAK_MARGIN_DB = 0.6
+
+
+def pause_ms(mix: Mix, previous: Line, line: Line) -> int:
+    """The silence before `line`: long where a story begins, short for a quick exchange."""
+    if line.story != previous.story:
+        return mix.story_pause_ms
+    if previous.text.rstrip().endswith("?") or len(line.text.split()) <= mix.quick_reply_words:
+        return mix.quick_pause_ms
+    return mix.pause_ms
 
 
 def run(ctx: StageContext) -> MixedEpisode:
@@ -31,44 +67,131 @@ def run(ctx: StageContext) -> MixedEpisode:
             "lines; the script changed since it was voiced: rerun from the voice stage"
         )
     rate = manifest.sample_rate
-    pieces: list[np.ndarray] = [np.zeros(int(LEAD_IN_SECONDS * rate), np.float32)]
-    position = len(pieces[0])
-    timeline = []
-    previous_story: int | None = None
-    for number, (voiced, line) in enumerate(zip(manifest.lines, script.lines)):
+    voiced = [_read_line(ctx, line.file, rate) for line in manifest.lines]
+
+    # Lay out the timeline in samples.
+    position = int((jingle.INTRO_SPEECH_AT if mix.jingle else LEAD_IN_SECONDS) * rate)
+    starts = []
+    for number, line in enumerate(script.lines):
         if number:
-            pause_ms = mix.story_pause_ms if line.story != previous_story else mix.pause_ms
-            gap = np.zeros(int(pause_ms * rate / 1000), np.float32)
-            pieces.append(gap)
-            position += len(gap)
-        samples, file_rate = audio.read_wav(ctx.path(f"{voice_stage.FOLDER}/{voiced.file}"))
-        if file_rate != rate:
-            raise StageError(f"{voiced.file}: {file_rate} Hz, expected {rate} Hz")
-        pieces.append(samples)
-        timeline.append(TimedLine(index=voiced.index, speaker=voiced.speaker, story=line.story,
-                                  start=round(position / rate, 3), end=round((position + len(samples)) / rate, 3)))
-        position += len(samples)
-        previous_story = line.story
-    pieces.append(np.zeros(int(TAIL_SECONDS * rate), np.float32))
-    episode = np.concatenate(pieces)
+            position += int(pause_ms(mix, script.lines[number - 1], line) * rate / 1000)
+        starts.append(position)
+        position += len(voiced[number])
+    outro_at = position + int(OUTRO_GAP_SECONDS * rate)
+    outro = jingle.outro(rate) if mix.jingle else np.zeros(0, np.float32)
+    total = outro_at + len(outro) + int((OUTRO_TAIL_SECONDS if mix.jingle else TAIL_SECONDS) * rate)
 
-    peak = float(np.max(np.abs(episode))) or 1.0
-    episode *= 10 ** (mix.peak_dbfs / 20) / peak
+    episode = np.zeros(total, np.float32)
+    for start, samples in zip(starts, voiced):
+        episode[start : start + len(samples)] = samples
+    speech_lufs = loudness.integrated_loudness(episode, rate, mix.channels)
+    if not np.isfinite(speech_lufs):
+        raise StageError(f"{ctx.path(voice_stage.FOLDER)}: every voiced line is silent")
+    # Aim the PCM where the encoder's level offset lands the MP3 on the target.
+    target = mix.target_lufs - audio.encoder_gain_db(rate, mix.bitrate, mix.channels, mix.mp3_quality)
+    episode *= loudness.gain_to(target, speech_lufs)
 
-    tags = {
-        "title": f"{ctx.config.show.title}, {ctx.date.isoformat()}",
-        "artist": ", ".join(ctx.host_names),
-        "album": ctx.config.show.title,
-        "date": ctx.date.isoformat(),
-        "comment": f"AI-generated: script by {script.writer}, voices {', '.join(manifest.voices.values())}.",
-    }
+    timeline = [
+        TimedLine(index=v.index, speaker=v.speaker, story=line.story, start=round(start / rate, 3),
+                  end=round((start + len(samples)) / rate, 3))
+        for v, line, start, samples in zip(manifest.lines, script.lines, starts, voiced)
+    ]
+    if mix.jingle:
+        music_gain = loudness.gain_to(target + JINGLE_LU, jingle.LEVEL_LUFS)
+        intro = jingle.intro(rate)
+        episode[: len(intro)] += music_gain * intro
+        episode[outro_at : outro_at + len(outro)] += music_gain * outro
+    if mix.music_bed:
+        _add_bed(episode, rate, mix, timeline, target)
+    # The speech is at the target now, the music adds a trace: the limiter's trial measures the sum.
+    episode = loudness.limited_to_target(episode, rate, target, mix.peak_dbfs - TRUE_PEAK_MARGIN_DB,
+                                         mix.channels, measured_lufs=target)
+
+    stories = ctx.read("stories.json", StoriesArtifact)
+    seconds = round(total / rate, 3)
+    chapter_list = chapters.build(timeline, stories.stories, seconds, outro_at / rate if mix.jingle else None)
+    tags = id3.EpisodeTags(
+        title=f"{ctx.config.show.title}, {ctx.date.isoformat()}",
+        show=ctx.config.show.title,
+        artist=", ".join(ctx.host_names),
+        date=ctx.date.isoformat(),
+        comment=_credits(script, manifest),
+        language="nld" if ctx.config.show.language == "nl" else "eng",
+        cover=cover_image(ctx.config),
+        chapters=chapter_list,
+    )
+
     with files.atomic_path(ctx.path(AUDIO)) as tmp:
-        audio.encode_mp3(tmp, episode, rate, mix.bitrate, tags)
+        audio.encode_mp3(tmp, episode, rate, mix.bitrate, channels=mix.channels, quality=mix.mp3_quality)
+        id3.write_tags(tmp, tags)
+        report = qa.check(tmp, _expectation(ctx, script, timeline))
+        files.write_text(ctx.path(QA_REPORT), json.dumps(report.to_dict(), indent=2) + "\n")
+        if not report.passed:
+            os.replace(tmp, ctx.path(REJECTED_AUDIO))
+            raise QAError(f"{ctx.path(AUDIO)} rejected by QA (kept as {REJECTED_AUDIO}, findings in {QA_REPORT}): "
+                          + "; ".join(report.findings))
         size = tmp.stat().st_size
+        chapters.write_json(ctx.path(CHAPTERS), chapter_list)
+        cues = [transcripts.Cue(t.start, t.end, t.speaker, line.text) for t, line in zip(timeline, script.lines)]
+        transcripts.write(ctx.path(TRANSCRIPT_VTT), ctx.path(TRANSCRIPT_SRT), cues)
+    ctx.path(REJECTED_AUDIO).unlink(missing_ok=True)
+
     mixed = MixedEpisode(
-        file=AUDIO, seconds=round(len(episode) / rate, 3), bytes=size, sample_rate=rate, bitrate=mix.bitrate,
-        timeline=timeline,
+        file=AUDIO, seconds=seconds, bytes=size, sample_rate=rate, bitrate=mix.bitrate, timeline=timeline,
+        channels=mix.channels, loudness_lufs=report.integrated_lufs, true_peak_dbtp=report.true_peak_dbtp,
     )
     files.write_model(ctx.path(ARTIFACT), mixed)
-    ctx.log.info("mixed %.1f s into %s (%d bytes)", mixed.seconds, AUDIO, size)
+    ctx.log.info("mixed %.1f s into %s (%d bytes): %.1f LUFS, %.1f dBTP", mixed.seconds, AUDIO, size,
+                 report.integrated_lufs, report.true_peak_dbtp)
     return mixed
+
+
+def _read_line(ctx: StageContext, name: str, rate: int) -> np.ndarray:
+    samples, file_rate = audio.read_wav(ctx.path(f"{voice_stage.FOLDER}/{name}"))
+    if file_rate != rate:
+        raise StageError(f"{name}: {file_rate} Hz, expected {rate} Hz")
+    return samples
+
+
+def _add_bed(episode: np.ndarray, rate: int, mix: Mix, timeline: list[TimedLine], target: float) -> None:
+    """The bed from the intro to the end of the greeting, dipping under every line, fading out."""
+    greeting = []
+    for line in timeline:
+        if line.story is not None:
+            break
+        greeting.append(line)
+    if not greeting:
+        return
+    start = 0 if mix.jingle else int(greeting[0].start * rate)
+    end = min(len(episode), int((greeting[-1].end + BED_FADE_OUT_SECONDS) * rate))
+    length = end - start
+    if length <= 0:
+        return
+    spans = [(line.start - start / rate, line.end - start / rate) for line in greeting]
+    bed = jingle.bed(length / rate, rate)[:length]
+    bed *= jingle.ducking_gain(length, rate, spans, mix.duck_db)
+    fade_in = min(length, int(BED_FADE_IN_SECONDS * rate))
+    bed[:fade_in] *= np.linspace(0, 1, fade_in, dtype=np.float32)
+    fade_out = min(length, int(BED_FADE_OUT_SECONDS * rate))
+    bed[length - fade_out:] *= np.linspace(1, 0, fade_out, dtype=np.float32)
+    episode[start:end] += loudness.gain_to(target + mix.bed_db, jingle.LEVEL_LUFS) * bed
+
+
+def _credits(script: Script, manifest: VoiceManifest) -> str:
+    voices = ", ".join(f"{host}: {voice}" for host, voice in manifest.voices.items())
+    return (f"This episode is AI-generated. Script written by {script.writer}; voices synthesized by {voices}; "
+            "music made by dailycast.")
+
+
+def _expectation(ctx: StageContext, script: Script, timeline: list[TimedLine]) -> qa.Expectation:
+    mix = ctx.config.mix
+    words = sum(len(line.text.split()) for line in script.lines)
+    return qa.Expectation(
+        expected_seconds=round(words / ctx.config.script.words_per_minute * 60, 1),
+        target_lufs=mix.target_lufs,
+        lufs_tolerance=mix.loudness_tolerance_lu,
+        true_peak_ceiling_dbtp=mix.peak_dbfs,
+        max_silence_seconds=mix.max_silence_seconds,
+        hosts=ctx.host_names,
+        lines=[(line.speaker, line.start, line.end) for line in timeline],
+    )

@@ -1,16 +1,24 @@
-"""Stage 3: every line of the script, synthesized by its host's voice, as lines/NNN-host.wav."""
+"""Stage 3: every line of the script, synthesized by its host's voice, as lines/NNN-host.wav.
+
+Lines come from the line cache when their provider, voice, options and text are unchanged; only the
+rest is synthesized, spread over all cores (pipeline.audio.synthesis). Each WAV is at the show's
+sample rate with the voice's own leading and trailing silence trimmed.
+"""
 
 from __future__ import annotations
 
+import time
+
 from pipeline import audio, files
+from pipeline.audio import synthesis
 from pipeline.context import StageContext
-from pipeline.errors import ProviderError
 from pipeline.models import VoicedLine, VoiceManifest
 from pipeline.stages import script as script_stage
 from pipeline.text import slug
 
 FOLDER = "lines"
 ARTIFACT = f"{FOLDER}/manifest.json"
+CACHE_FOLDER = "cache/lines"
 
 
 def run(ctx: StageContext) -> VoiceManifest:
@@ -18,23 +26,46 @@ def run(ctx: StageContext) -> VoiceManifest:
     rate = ctx.config.mix.sample_rate
     folder = ctx.path(FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
-    voiced = []
+    use_cache = ctx.config.voicing.cache
+    cache = ctx.config.work_root / CACHE_FOLDER
+
+    names: list[str] = []
+    sources: list = []  # per line: the cache file it comes from (or None when it is synthesized in place)
+    jobs: dict[object, synthesis.Job] = {}  # one job per distinct cache file
+    synthesized: list[int] = []
     for index, line in enumerate(script.lines, start=1):
         voice = ctx.voice(line.speaker)
-        try:
-            spoken = voice.synthesize(line.text)
-        except ProviderError as exc:
-            raise ProviderError(f"line {index} ({line.speaker}): {exc}") from exc
-        samples = audio.resample(spoken.samples, spoken.sample_rate, rate)
         name = f"{index:03d}-{slug(line.speaker)}.wav"
-        with files.atomic_path(folder / name) as tmp:
-            audio.write_wav(tmp, samples, rate)
+        names.append(name)
+        label = f"line {index} ({line.speaker})"
+        target = cache / f"{synthesis.cache_key(voice, line.text, rate)}.wav" if use_cache else folder / name
+        sources.append(target)
+        if use_cache and target.exists():
+            continue
+        if target not in jobs:
+            synthesized.append(index)
+            jobs[target] = synthesis.Job(label, voice.name, voice.options.model_dump(mode="json"), line.text, rate, target)
+
+    workers = ctx.config.voicing.workers or synthesis.default_workers()
+    started = time.perf_counter()
+    synthesis.run_jobs(list(jobs.values()), workers)
+    elapsed = time.perf_counter() - started
+
+    voiced = []
+    for index, (name, source, line) in enumerate(zip(names, sources, script.lines), start=1):
+        if use_cache:
+            synthesis.place(source, folder / name)
+        samples, _ = audio.read_wav(folder / name)
         voiced.append(VoicedLine(index=index, speaker=line.speaker, file=name, seconds=round(len(samples) / rate, 3)))
     manifest = VoiceManifest(
         sample_rate=rate,
         voices={host: ctx.voice(host).describe() for host in ctx.host_names},
         lines=voiced,
+        synthesized=synthesized,
+        synthesis_seconds=round(elapsed, 3),
     )
     files.write_model(ctx.path(ARTIFACT), manifest)
-    ctx.log.info("voiced %d lines, %.1f s of speech", len(voiced), sum(v.seconds for v in voiced))
+    speech = sum(v.seconds for v in voiced)
+    ctx.log.info("voiced %d lines (%d synthesized, %d from the cache), %.1f s of speech in %.1f s on %d workers",
+                 len(voiced), len(synthesized), len(voiced) - len(synthesized), speech, elapsed, workers)
     return manifest

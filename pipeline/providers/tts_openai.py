@@ -1,0 +1,134 @@
+"""OpenAI text-to-speech, or any server that speaks its `/v1/audio/speech` API (`base_url`).
+
+A request takes at most 4096 characters, so longer text is split on sentence boundaries (a sentence
+longer than the limit on word boundaries) and the pieces are joined with a short breath. Timeouts,
+rate limits and 5xx answers are retried with backoff (pipeline.retry); other errors are fatal.
+The API key comes from the environment variable named by `api_key_env`, never from the file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import wave
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from pipeline.errors import FatalProviderError, TransientProviderError
+from pipeline.providers.base import Audio, ProviderOptions, Voice
+from pipeline.retry import with_retries
+from pipeline.text import split_sentences
+
+REQUEST_LIMIT = 4096  # characters per request, the API's limit
+PCM_RATE = 24000  # the API's raw `pcm` format: 24 kHz, 16-bit, mono, little-endian
+MODELS_WITHOUT_INSTRUCTIONS = ("tts-1", "tts-1-hd")
+
+
+class OpenAITTSOptions(ProviderOptions):
+    base_url: str | None = Field(default=None, description="Default: the OpenAI API.")
+    model: str = "gpt-4o-mini-tts"
+    voice: str = Field(default="alloy", min_length=1)
+    instructions: str | None = Field(default=None, description="How to speak; models that take it only.")
+    speed: float = Field(default=1.0, ge=0.25, le=4.0)
+    response_format: Literal["pcm", "wav"] = "pcm"
+    api_key_env: str | None = Field(default="OPENAI_API_KEY", description="Null for local servers without keys.")
+    timeout_seconds: float = Field(default=60, gt=0)
+    max_chars: int = Field(default=REQUEST_LIMIT, ge=100, le=REQUEST_LIMIT)
+    attempts: int = Field(default=4, ge=1, le=10)
+    retry_base_seconds: float = Field(default=1.0, ge=0)
+    chunk_pause_seconds: float = Field(default=0.2, ge=0, le=2)
+
+
+def split_for_requests(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut between sentences (or words, for a giant sentence)."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in split_sentences(text) or [text]:
+        parts = [sentence]
+        if len(sentence) > limit:
+            parts, word_run = [], ""
+            for word in sentence.split():
+                while len(word) > limit:  # no spaces at all: cut it
+                    if word_run:
+                        parts.append(word_run)
+                        word_run = ""
+                    parts.append(word[:limit])
+                    word = word[limit:]
+                if word_run and len(word_run) + 1 + len(word) > limit:
+                    parts.append(word_run)
+                    word_run = word
+                else:
+                    word_run = f"{word_run} {word}".strip()
+            if word_run:
+                parts.append(word_run)
+        for part in parts:
+            if current and len(current) + 1 + len(part) > limit:
+                pieces.append(current)
+                current = part
+            else:
+                current = f"{current} {part}".strip()
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+class OpenAITTSVoice(Voice):
+    name = "openai"
+    Options = OpenAITTSOptions
+    options: OpenAITTSOptions
+
+    def describe(self) -> str:
+        return f"openai:{self.options.model}/{self.options.voice}"
+
+    def synthesize(self, text: str) -> Audio:
+        import openai
+
+        options = self.options
+        key = os.environ.get(options.api_key_env, "") if options.api_key_env else "not-needed"
+        client = openai.OpenAI(base_url=options.base_url, api_key=key or "missing",
+                               timeout=options.timeout_seconds, max_retries=0)
+        extra = {}
+        if options.instructions and options.model not in MODELS_WITHOUT_INSTRUCTIONS:
+            extra["instructions"] = options.instructions
+
+        def request(piece: str) -> bytes:
+            try:
+                response = client.audio.speech.create(model=options.model, voice=options.voice, input=piece,
+                                                      response_format=options.response_format, speed=options.speed,
+                                                      **extra)
+                return response.content
+            except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
+                raise TransientProviderError(f"{self.describe()}: {type(exc).__name__}") from exc
+            except openai.APIStatusError as exc:
+                error = TransientProviderError if exc.status_code >= 500 else FatalProviderError
+                raise error(f"{self.describe()}: HTTP {exc.status_code}") from exc
+
+        chunks = []
+        rate = PCM_RATE
+        for piece in split_for_requests(text, options.max_chars):
+            data = with_retries(lambda: request(piece), what=self.describe(), attempts=options.attempts,
+                                base_delay=options.retry_base_seconds)
+            samples, rate = self._decode(data)
+            chunks.append(samples)
+        gap = np.zeros(int(options.chunk_pause_seconds * rate), np.float32)
+        pieces = [piece for chunk in chunks for piece in (gap, chunk)][1:]
+        return Audio(samples=np.concatenate(pieces) if pieces else np.zeros(0, np.float32), sample_rate=rate)
+
+    def _decode(self, data: bytes) -> tuple[np.ndarray, int]:
+        if self.options.response_format == "pcm":
+            usable = len(data) - len(data) % 2
+            return np.frombuffer(data[:usable], dtype="<i2").astype(np.float32) / 32768.0, PCM_RATE
+        try:
+            with wave.open(io.BytesIO(data), "rb") as handle:
+                if handle.getsampwidth() != 2:
+                    raise FatalProviderError(f"{self.describe()}: expected 16-bit WAV")
+                rate, channels = handle.getframerate(), handle.getnchannels()
+                # Streamed WAV headers often carry a placeholder length: read whatever is there.
+                frames = handle.readframes(2**31 - 1)
+        except (wave.Error, EOFError) as exc:
+            raise FatalProviderError(f"{self.describe()}: the answer is not a WAV file: {exc}") from None
+        usable = len(frames) - len(frames) % (2 * channels)
+        samples = np.frombuffer(frames[:usable], dtype="<i2").astype(np.float32) / 32768.0
+        return samples.reshape(-1, channels).mean(axis=1), rate

@@ -1,0 +1,101 @@
+"""The BS.1770 meter, the limiter and the gain that lands the limited program on the target."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from pipeline import audio
+from pipeline.audio import loudness
+
+RATE = 44100
+
+
+def _ffmpeg_loudness(samples: np.ndarray) -> loudness.FileLoudness:
+    command = [audio.ffmpeg(), "-hide_banner", "-nostats", "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "-",
+               "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+    result = subprocess.run(command, input=audio.to_int16(samples).tobytes(), capture_output=True, check=True)
+    return loudness.parse_ebur128(result.stderr.decode(), "pcm")
+
+
+def _speechlike(seconds: float, seed: int = 1) -> np.ndarray:
+    """Noise bursts with a syllable rhythm and pauses: peaky, gated, like speech to a meter."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    envelope = np.clip(np.sin(2 * np.pi * 4 * t), 0, None) ** 2 * (np.sin(2 * np.pi * 0.3 * t) > -0.3)
+    noise = np.convolve(rng.standard_normal(len(t)), np.ones(8) / 8, mode="same")
+    return (0.2 * envelope * noise).astype(np.float32)
+
+
+def test_a_full_scale_997_hz_sine_reads_minus_3_lufs():
+    # BS.1770-4's own calibration: a 0 dBFS 997 Hz sine in one channel reads -3.01 LKFS.
+    t = np.arange(5 * RATE) / RATE
+    assert loudness.integrated_loudness(np.sin(2 * np.pi * 997 * t), RATE) == pytest.approx(-3.01, abs=0.05)
+
+
+@pytest.mark.parametrize("rate", [44100, 48000, 22050])
+def test_the_meter_agrees_with_ffmpeg_ebur128(rate):
+    global RATE
+    saved, RATE = RATE, rate
+    try:
+        samples = _speechlike(12)
+        ours = loudness.integrated_loudness(samples, rate)
+        assert ours == pytest.approx(_ffmpeg_loudness(samples).integrated_lufs, abs=0.1)
+    finally:
+        RATE = saved
+
+
+def test_stereo_dual_mono_reads_3_lu_louder():
+    samples = _speechlike(8)
+    assert loudness.integrated_loudness(samples, RATE, channels=2) - loudness.integrated_loudness(samples, RATE) == \
+        pytest.approx(3.01, abs=0.01)
+
+
+def test_silence_has_no_loudness():
+    assert loudness.integrated_loudness(np.zeros(RATE * 3, np.float32), RATE) == float("-inf")
+    assert loudness.gain_to(-16, float("-inf")) == 1.0
+
+
+def test_the_limiter_holds_the_ceiling_and_leaves_quiet_passages_alone():
+    samples = _speechlike(10) * 8  # peaks well over full scale
+    samples[2 * RATE : 3 * RATE] = 0.01
+    limited = loudness.limit(samples, RATE, -2.0)
+    assert loudness.sample_peak_dbfs(limited) <= -2.0 + 1e-4
+    far_from_peaks = slice(int(2.1 * RATE), int(2.9 * RATE))  # beyond the look-ahead and the release
+    assert np.array_equal(limited[far_from_peaks], samples[far_from_peaks])
+    # Gain moves smoothly: no step from one sample to the next bigger than the signal itself explains.
+    ratio = np.divide(limited, samples, out=np.ones_like(samples), where=np.abs(samples) > 1e-3)
+    audible = np.abs(samples) > 1e-3
+    assert np.abs(np.diff(ratio))[audible[1:] & audible[:-1]].max() < 0.05
+
+
+def test_limited_to_target_meets_the_target_after_the_limiter():
+    samples = _speechlike(20) * 0.05
+    out = loudness.limited_to_target(samples, RATE, -16.0, -1.5)
+    measured = _ffmpeg_loudness(out)
+    assert measured.integrated_lufs == pytest.approx(-16, abs=0.3)
+    assert loudness.sample_peak_dbfs(out) <= -1.5 + 1e-4
+
+
+def test_measure_file_decodes_and_meters_an_mp3(tmp_path):
+    samples = loudness.limited_to_target(_speechlike(10) * 0.1, RATE, -19.0, -2.0)
+    gain = audio.encoder_gain_db(RATE, "128k", 1, 7)
+    audio.encode_mp3(tmp_path / "a.mp3", samples * 10 ** (-gain / 20), RATE, "128k", quality=7)
+    measured, decoded, rate = loudness.measure_file(tmp_path / "a.mp3")
+    assert rate == RATE
+    assert len(decoded) == pytest.approx(len(samples), abs=RATE * 0.05)
+    assert measured.integrated_lufs == pytest.approx(-19, abs=0.3)
+    assert measured.true_peak_dbtp <= -1.0
+
+
+@pytest.mark.parametrize("hz", [997.0, 9000.0, 17000.0])
+def test_true_peak_agrees_with_ffmpeg_including_inter_sample_peaks(hz):
+    t = np.arange(RATE) / RATE
+    samples = (0.5 * np.sin(2 * np.pi * hz * t + 0.3)).astype(np.float32)
+    samples[: RATE // 2] *= 0.3  # a quiet half that must not matter
+    command = [audio.ffmpeg(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-",
+               "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+    result = subprocess.run(command, input=samples.tobytes(), capture_output=True, check=True)
+    reference = loudness.parse_ebur128(result.stderr.decode(), "pcm").true_peak_dbtp
+    assert loudness.true_peak_dbtp(samples) == pytest.approx(reference, abs=0.25)
+    assert loudness.true_peak_dbtp(samples) >= loudness.sample_peak_dbfs(samples) - 1e-6

@@ -1,0 +1,280 @@
+"""The mix stage on the sample show with tone voices: what a listener, a podcast app and a producer get.
+
+The tone voices sit at 3.5 and 4.2 kHz, above every partial of the show's music, so each host's
+lines can be found in the decoded MP3 by band energy alone, under the jingle and the bed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+from mutagen.id3 import ID3
+
+from pipeline import audio, runner
+from pipeline.audio import loudness
+from pipeline.config import load_config
+from pipeline.errors import QAError
+from pipeline.models import Line, MixedEpisode, Script
+from pipeline.stages import mix
+from tests.conftest import show_config, write_config
+
+DAY, BROKEN_DAY = date(2026, 11, 30), date(2026, 12, 1)
+HOST_HZ = {"Oliver": 3500.0, "Shelby": 4200.0}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory, request):
+    """One mixed and published episode (tone voices), shared by the module's tests."""
+    from tests.conftest import ToneVoice  # noqa: F401  (the fixture below registers it)
+
+    monkeypatch = pytest.MonkeyPatch()
+    request.addfinalizer(monkeypatch.undo)
+    hosts = _register_tones(monkeypatch)
+    root = tmp_path_factory.mktemp("mix")
+    config = load_config(write_config(root, show_config(root, hosts=hosts)))
+    runner.run_day(config, DAY)
+    return config, config.work_root / DAY.isoformat()
+
+
+def _register_tones(monkeypatch):
+    from pydantic import Field
+
+    from pipeline.providers import VOICES, ProviderOptions
+    from tests.conftest import ToneVoice
+
+    class ToneOptions(ProviderOptions):
+        hz: float = Field(default=220.0, gt=0)
+
+    ToneVoice.Options = ToneOptions
+    monkeypatch.setitem(VOICES, "tone", ToneVoice)
+    return [{"name": name, "voice": {"provider": "tone", "hz": hz}} for name, hz in HOST_HZ.items()]
+
+
+def _band_envelope(samples: np.ndarray, rate: int, hz: float) -> np.ndarray:
+    """RMS of the band around `hz`, one value per millisecond (index = milliseconds)."""
+    spectrum = np.fft.rfft(samples)
+    freqs = np.fft.rfftfreq(len(samples), 1 / rate)
+    spectrum[np.abs(freqs - hz) > 60] = 0
+    band = np.square(np.fft.irfft(spectrum, len(samples)))
+    edges = (np.arange(int(len(band) / rate * 1000) + 1) * rate / 1000).astype(int)
+    sums = np.concatenate([[0.0], np.cumsum(band)])
+    return np.sqrt((sums[edges[1:]] - sums[edges[:-1]]) / np.diff(edges))
+
+
+def test_the_mp3_meets_the_loudness_and_true_peak_targets(made):
+    config, day = made
+    measured, samples, rate = loudness.measure_file(day / mix.AUDIO)
+    assert config.mix.target_lufs == -19  # mono
+    assert measured.integrated_lufs == pytest.approx(-19, abs=1.0)
+    assert measured.true_peak_dbtp <= -1.0
+    episode = MixedEpisode.model_validate_json((day / mix.ARTIFACT).read_text())
+    assert episode.loudness_lufs == measured.integrated_lufs
+    assert episode.bytes == (day / mix.AUDIO).stat().st_size
+    assert len(samples) / rate == pytest.approx(episode.seconds, abs=0.05)
+
+
+def test_the_mp3_is_cbr_128k_at_44100(made):
+    _, day = made
+    from mutagen.mp3 import MP3, BitrateMode
+
+    info = MP3(day / mix.AUDIO).info
+    assert (info.sample_rate, info.bitrate, info.channels) == (44100, 128000, 1)
+    assert info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)  # LAME tags CBR as "unknown" or CBR
+
+
+def test_every_line_starts_where_the_transcripts_say(made):
+    _, day = made
+    samples, rate = audio.decode(day / mix.AUDIO)
+    vtt = (day / mix.TRANSCRIPT_VTT).read_text()
+    cues = _vtt_cues(vtt)
+    episode = MixedEpisode.model_validate_json((day / mix.ARTIFACT).read_text())
+    assert len(cues) == len(episode.timeline)
+    envelopes = {host: _band_envelope(samples, rate, hz) for host, hz in HOST_HZ.items()}
+    bounds = [0.0] + [line.end for line in episode.timeline]
+    nexts = [line.start for line in episode.timeline[1:]] + [episode.seconds]
+    for (start, end, speaker, _), line, previous_end, next_start in zip(cues, episode.timeline, bounds, nexts):
+        assert speaker == line.speaker
+        envelope = envelopes[speaker]
+        level = np.median(envelope[int(start * 1000) : int(end * 1000)])
+        # Search around each edge, but never into the neighbouring line (it may be the same host's).
+        before = max(int(start * 1000) - 200, int((previous_end + start) / 2 * 1000))
+        window = envelope[before : int(start * 1000) + 200]
+        onset = before + int(np.argmax(window > level / 2))
+        after = min(int(end * 1000) + 200, int((end + next_start) / 2 * 1000))
+        offset_window = envelope[int(end * 1000) - 200 : after]
+        offset = int(end * 1000) - 200 + int(np.flatnonzero(offset_window > level / 2)[-1])
+        assert onset / 1000 == pytest.approx(start, abs=0.05), f"line {line.index} starts at {onset} ms"
+        assert offset / 1000 == pytest.approx(end, abs=0.05), f"line {line.index} ends at {offset} ms"
+
+
+def test_srt_matches_vtt(made):
+    _, day = made
+    vtt = _vtt_cues((day / mix.TRANSCRIPT_VTT).read_text())
+    srt_blocks = (day / mix.TRANSCRIPT_SRT).read_text().strip().split("\n\n")
+    assert len(srt_blocks) == len(vtt)
+    number, times, text = srt_blocks[1].split("\n", 2)
+    assert number == "2"
+    assert times.replace(",", ".") == f"{_clock(vtt[1][0])} --> {_clock(vtt[1][1])}"
+    assert text.startswith(f"{vtt[1][2]}: ")
+
+
+def test_pauses_follow_the_dialogue(made):
+    config, day = made
+    script = Script.model_validate_json((day / "script.json").read_text())
+    episode = MixedEpisode.model_validate_json((day / mix.ARTIFACT).read_text())
+    gaps = {}
+    for previous, line, before, after in zip(script.lines, script.lines[1:], episode.timeline, episode.timeline[1:]):
+        gap = round((after.start - before.end) * 1000)
+        assert gap == pytest.approx(mix.pause_ms(config.mix, previous, line), abs=2)
+        gaps[gap] = line
+    assert len(gaps) >= 2  # not one fixed pause everywhere
+    assert max(gaps) == pytest.approx(config.mix.story_pause_ms, abs=2)
+
+
+def test_pause_rules():
+    from pipeline.config import Mix
+
+    settings = Mix(pause_ms=350, quick_pause_ms=150, story_pause_ms=900, quick_reply_words=4)
+    statement = Line(speaker="A", text="Prices rose sharply across the whole region last year.", story=0)
+    assert mix.pause_ms(settings, statement, Line(speaker="B", text="Right, that is a lot.", story=0)) == 350
+    assert mix.pause_ms(settings, statement, Line(speaker="B", text="Wow, really?", story=0)) == 150
+    question = Line(speaker="A", text="What does that mean for buyers?", story=0)
+    assert mix.pause_ms(settings, question, statement) == 150
+    assert mix.pause_ms(settings, statement, Line(speaker="B", text="Next, a new chip design.", story=1)) == 900
+
+
+def test_id3_has_title_cover_chapters_and_credits(made):
+    config, day = made
+    tags = ID3(day / mix.AUDIO)
+    assert tags.version[:2] == (2, 4)
+    assert str(tags["TIT2"]) == f"{config.show.title}, {DAY.isoformat()}"
+    assert str(tags["TALB"]) == config.show.title
+    assert str(tags["TDRC"]) == DAY.isoformat()
+    [cover] = tags.getall("APIC")
+    assert cover.mime == "image/jpeg" and cover.type == 3
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert Image.open(BytesIO(cover.data)).size == (1400, 1400)
+    [comment] = tags.getall("COMM")
+    assert "AI-generated" in comment.text[0] and "extractive" in comment.text[0] and "tone:3500Hz" in comment.text[0]
+    [toc] = tags.getall("CTOC")
+    chapters = [tags[f"CHAP:{element}"] for element in toc.child_element_ids]
+    titles = [str(chapter.sub_frames["TIT2"]) for chapter in chapters]
+    stories = json.loads((day / "stories.json").read_text())["stories"]
+    assert titles == ["Intro", stories[0]["title"], stories[1]["title"], "Outro"]
+    starts = [chapter.start_time for chapter in chapters]
+    assert starts == sorted(starts) and starts[0] == 0
+    assert chapters[1].sub_frames.getall("WXXX")[0].url == stories[0]["url"]
+
+
+def test_chapters_json_is_podcasting_2_0(made):
+    _, day = made
+    data = json.loads((day / mix.CHAPTERS).read_text())
+    assert data["version"] == "1.2.0"
+    stories = json.loads((day / "stories.json").read_text())["stories"]
+    story_chapters = [c for c in data["chapters"] if c["title"] not in ("Intro", "Outro")]
+    assert [c["title"] for c in story_chapters] == [s["title"] for s in stories]
+    assert [c["url"] for c in story_chapters] == [s["url"] for s in stories]
+    episode = MixedEpisode.model_validate_json((day / mix.ARTIFACT).read_text())
+    for number, chapter in enumerate(story_chapters):
+        first_line = next(line for line in episode.timeline if line.story == number)
+        assert chapter["startTime"] == first_line.start
+    tags = ID3(day / mix.AUDIO)
+    assert [tags[f"CHAP:chp{i}"].start_time for i in range(len(data["chapters"]))] == \
+        [round(c["startTime"] * 1000) for c in data["chapters"]]
+
+
+def test_the_jingle_and_the_bed_are_in_the_mix(made):
+    _, day = made
+    samples, rate = audio.decode(day / mix.AUDIO)
+    episode = MixedEpisode.model_validate_json((day / mix.ARTIFACT).read_text())
+    first = episode.timeline[0].start
+    assert loudness.sample_peak_dbfs(samples[: int((first - 0.3) * rate)]) > -30  # the intro sting
+    last = episode.timeline[-1].end
+    assert loudness.sample_peak_dbfs(samples[int((last + 0.9) * rate) :]) > -30  # the outro
+    # Under the greeting the music (below 3 kHz) dips while a host speaks and comes back between lines.
+    spectrum = np.fft.rfft(samples)
+    spectrum[np.fft.rfftfreq(len(samples), 1 / rate) > 3000] = 0
+    music = np.fft.irfft(spectrum, len(samples))
+    greeting = [line for line in episode.timeline if line.story is None][:2]
+    assert len(greeting) == 2 and greeting[1].start - greeting[0].end > 0.1
+    during = music[int((greeting[0].end - 0.6) * rate) : int((greeting[0].end - 0.3) * rate)]
+    assert np.sqrt(np.mean(during**2)) > 0  # the bed is there
+
+
+def test_qa_report_is_written_and_passes(made):
+    _, day = made
+    report = json.loads((day / mix.QA_REPORT).read_text())
+    assert report["passed"] is True and report["findings"] == []
+    assert report["longest_silence_seconds"] < 3
+
+
+def test_a_rejected_episode_is_not_published_and_the_feed_stays(made, monkeypatch):
+    config, _ = made
+    feed = config.publish_dir / "feed.xml"
+    before = feed.read_bytes()
+
+    from pipeline.providers import VOICES
+
+    tone = VOICES["tone"]
+
+    class WhisperingTone(tone):  # Shelby's voice fails quietly: lines 80 dB under Oliver's
+        def synthesize(self, text):
+            from pipeline.providers import Audio
+
+            spoken = super().synthesize(text)
+            if self.options.hz == HOST_HZ["Shelby"]:
+                return Audio(samples=spoken.samples * 1e-4, sample_rate=spoken.sample_rate)
+            return spoken
+
+    monkeypatch.setitem(VOICES, "tone", WhisperingTone)
+    monkeypatch.setattr(config.voicing, "cache", False)  # same provider, options and text: it would hit
+    with pytest.raises(QAError, match="host Shelby") as raised:
+        runner.run_day(config, BROKEN_DAY)
+    day = config.work_root / BROKEN_DAY.isoformat()
+    assert "qa.json" in str(raised.value)
+    report = json.loads((day / mix.QA_REPORT).read_text())
+    assert report["passed"] is False and any("Shelby" in finding for finding in report["findings"])
+    assert not (day / mix.ARTIFACT).exists() and not (day / mix.AUDIO).exists()
+    assert (day / mix.REJECTED_AUDIO).exists()
+    assert feed.read_bytes() == before
+    assert not (config.publish_dir / "episodes" / f"{BROKEN_DAY}.mp3").exists()
+    assert runner.history(config, BROKEN_DAY)[-1]["outcome"] == "failed"
+
+
+def test_stereo_aims_at_minus_16(tmp_path, tone_voices):
+    data = show_config(tmp_path, hosts=tone_voices, mix={"channels": 2, "jingle": False, "music_bed": False})
+    config = load_config(write_config(tmp_path, data))
+    runner.run_day(config, DAY, only="stories")
+    for stage in ("script", "voice", "mix"):
+        runner.run_day(config, DAY, only=stage)
+    measured, _, _ = loudness.measure_file(config.work_root / DAY.isoformat() / mix.AUDIO)
+    assert measured.integrated_lufs == pytest.approx(-16, abs=1.0)
+    assert measured.true_peak_dbtp <= -1.0
+
+
+def _clock(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+
+
+def _vtt_cues(text: str) -> list[tuple[float, float, str, str]]:
+    assert text.startswith("WEBVTT")
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        _, times, body = block.split("\n", 2)
+        start, end = (_seconds(part) for part in times.split(" --> "))
+        assert body.startswith("<v ") and body.endswith("</v>")
+        speaker, words = body[3:-4].split(">", 1)
+        cues.append((start, end, speaker, words))
+    return cues
+
+
+def _seconds(clock: str) -> float:
+    hours, minutes, seconds = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
