@@ -52,15 +52,18 @@ class StageContext:
             )
             raise StageError(f"{path}: {problems}") from None
 
+    def voice_spec(self, host: str) -> ProviderSpec:
+        """The host's voice block in config.yaml; on the fast path its `fallback_voice` (if it has one)."""
+        config = next((h for h in self.config.hosts if h.name == host), None)
+        if config is None:
+            raise StageError(f"no host named {host!r} in config.yaml (hosts: {self.host_names})")
+        return config.fallback_voice if self.fast_path and config.fallback_voice else config.voice
+
     def voice(self, host: str) -> Voice:
-        """The host's voice; on the fast path its `fallback_voice` (if it has one)."""
+        """The host's voice (see voice_spec), built once per run."""
         key = f"{host}:fast" if self.fast_path else host
         if key not in self._voices:
-            config = next((h for h in self.config.hosts if h.name == host), None)
-            if config is None:
-                raise StageError(f"no host named {host!r} in config.yaml (hosts: {self.host_names})")
-            spec = config.fallback_voice if self.fast_path and config.fallback_voice else config.voice
-            voice = _build(VOICES, spec)
+            voice = _build(VOICES, self.voice_spec(host))
             self._voices[key] = voice if self.fast_path or self.deadline_check is None else _Guarded(voice, self)
         return self._voices[key]
 

@@ -14,7 +14,7 @@ import requests
 from pipeline import alerts, schedule
 from pipeline.config import Config, ProviderSpec, load_config
 from pipeline.errors import ConfigError, DailycastError
-from pipeline.providers import VOICES, WRITERS
+from pipeline.providers import VOICES
 
 MIN_FREE_BYTES = 1 << 30  # a month of 4-minute episodes and their work folders is well under this
 OK, WARN, FAIL = "ok", "warn", "fail"

@@ -387,6 +387,6 @@ def _margin(winner: Cluster, loser: Cluster) -> str:
     deltas = {k: winner.components.get(k, 0) - loser.components.get(k, 0) for k in winner.components}
     decisive = max(deltas, key=lambda k: deltas[k])
     if winner.score == loser.score:
-        return f"a tie on score, broken by the number of sources, then the title"
+        return "a tie on score, broken by the number of sources, then the title"
     return (f"{winner.score - loser.score:.2f} behind the last pick, mostly on {decisive} "
             f"({winner.components[decisive]:g} vs {loser.components.get(decisive, 0):g})")

@@ -20,7 +20,8 @@ from pipeline.audio import loudness
 from pipeline.cli import main
 from pipeline.models import MixedEpisode
 from pipeline.stages import mix
-from tests.conftest import show_config, write_config
+from pipeline.config import load_config
+from tests.conftest import published_audio, show_config, write_config
 
 DAY = "2026-11-30"
 pytestmark = pytest.mark.slow
@@ -31,7 +32,7 @@ def episode(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("broadcast")
     config_path = write_config(root, show_config(root))
     assert main(["--config", str(config_path), "run", "--date", DAY]) == 0
-    return root / "feeds" / "episodes" / f"{DAY}.mp3", root / "work" / DAY
+    return published_audio(load_config(config_path), DAY), root / "work" / DAY
 
 
 def test_loudness_and_true_peak_of_the_published_mp3(episode):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -84,7 +86,9 @@ def test_a_failing_voice_falls_back_to_the_fallback_voice_and_says_why(broken_vo
     record = runner.run_day(broken_voice_config, DAY)
     assert record.outcome == "published" and record.fast_path
     assert [s.status for s in record.stages if s.stage == "voice"] == ["failed", "ran"]
-    assert record.fallbacks == [{"stage": "voice", "reason": "line 1 (Oliver): TTS endpoint answered 503"}]
+    [fallback] = record.fallbacks  # the lines are voiced in parallel: any of them may fail first
+    assert fallback["stage"] == "voice"
+    assert re.fullmatch(r"line \d+ \((Oliver|Shelby)\): TTS endpoint answered 503", fallback["reason"])
     assert record.voices == {"Oliver": "tone:150Hz", "Shelby": "tone:240Hz"}
     (run,) = history.recent_runs(broken_voice_config)
     assert run["fast_path"] and run["fallbacks"][0]["stage"] == "voice" and run["published"]

@@ -18,9 +18,12 @@ import json
 import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -85,12 +88,24 @@ def render(voice: Voice, text: str, rate: int) -> np.ndarray:
 _worker_voices: dict[tuple[str, str], Voice] = {}
 
 
-def _prepare_worker() -> None:
+def _prepare_worker(parent: int) -> None:
+    _die_with_parent(parent)
     _worker_voices.clear()
     for provider in VOICES.values():
         prepare = getattr(provider, "prepare_worker", None)
         if prepare:
             prepare()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the run: after a kill -9 of the run, an orphaned worker would keep
+    burning a core and hold the inherited run lock, so the rerun could not take it over."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run(job: Job, voices: dict | None = None) -> float:
@@ -114,17 +129,36 @@ def _run(job: Job, voices: dict | None = None) -> float:
     return len(samples) / job.rate
 
 
-def run_jobs(jobs: list[Job], workers: int) -> list[float]:
-    """Every job, in `workers` processes (or here, for one worker or one job); seconds per job, in order."""
+def run_jobs(jobs: list[Job], workers: int, between: Callable[[], None] | None = None) -> list[float]:
+    """Every job, in `workers` processes (or here, for one worker or one job); seconds per job, in order.
+
+    `between` is called before each job here, or after each finished job in the pool; whatever it
+    raises stops the work (jobs not yet started are cancelled) and is raised.
+    """
     if workers <= 1 or len(jobs) <= 1:
         voices: dict = {}
-        return [_run(job, voices) for job in jobs]
+        seconds = []
+        for job in jobs:
+            if between:
+                between()
+            seconds.append(_run(job, voices))
+        return seconds
     # fork: the workers inherit the provider registry as it is (tests register fakes in it).
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_prepare_worker) as pool:
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_prepare_worker,
+                             initargs=(os.getpid(),)) as pool:
         # Longest text first, so no worker is left with a long line at the end.
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
-        results = dict(zip(order, pool.map(_run, [jobs[i] for i in order])))
+        futures = {pool.submit(_run, jobs[i]): i for i in order}
+        results = {}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if between and len(results) < len(jobs):
+                    between()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [results[i] for i in range(len(jobs))]
 
 

@@ -34,7 +34,7 @@ def run(ctx: StageContext) -> VoiceManifest:
     jobs: dict[object, synthesis.Job] = {}  # one job per distinct cache file
     synthesized: list[int] = []
     for index, line in enumerate(script.lines, start=1):
-        voice = ctx.voice(line.speaker)
+        voice, spec = ctx.voice(line.speaker), ctx.voice_spec(line.speaker)
         name = f"{index:03d}-{slug(line.speaker)}.wav"
         names.append(name)
         label = f"line {index} ({line.speaker})"
@@ -44,11 +44,14 @@ def run(ctx: StageContext) -> VoiceManifest:
             continue
         if target not in jobs:
             synthesized.append(index)
-            jobs[target] = synthesis.Job(label, voice.name, voice.options.model_dump(mode="json"), line.text, rate, target)
+            jobs[target] = synthesis.Job(label, spec.provider, spec.parsed.model_dump(mode="json"), line.text, rate,
+                                         target)
 
     workers = ctx.config.voicing.workers or synthesis.default_workers()
     started = time.perf_counter()
-    synthesis.run_jobs(list(jobs.values()), workers)
+    # The deadline guard is asked between lines: a slow voice is left while there is time for the fast path.
+    between = None if ctx.fast_path else ctx.deadline_check
+    synthesis.run_jobs(list(jobs.values()), workers, between=between)
     elapsed = time.perf_counter() - started
 
     voiced = []

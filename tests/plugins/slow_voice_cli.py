@@ -27,7 +27,7 @@ class SlowVoice(Voice):
     def synthesize(self, text: str) -> Audio:
         time.sleep(self.options.seconds_per_line)
         rate = 22050
-        t = np.arange(int(rate * 0.05 * len(text.split()))) / rate
+        t = np.arange(int(rate * 0.25 * len(text.split()))) / rate
         return Audio(samples=(0.3 * np.sin(2 * np.pi * self.options.hz * t)).astype(np.float32), sample_rate=rate)
 
 

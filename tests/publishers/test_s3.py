@@ -18,7 +18,7 @@ from pipeline.publishers import IMMUTABLE, SHORT, PublishError, Upload, open_tar
 from pipeline.publishers.s3 import S3Options, S3Target
 from pipeline.stages import publish
 from tests.conftest import show_config, write_config
-from tests.stages.test_publish import CHAPTERS, SRT, VTT, _attachments, _mixed
+from tests.stages.test_publish import _attachments, _mixed
 
 DAY_ONE, DAY_TWO = date(2026, 11, 30), date(2026, 12, 1)
 PUBLIC = "https://cdn.example.org/daily/"
@@ -92,12 +92,15 @@ def test_publish_twice_with_a_correction_and_read_the_feed_back(tmp_path, tone_v
     for name, content_type in expected.items():
         head = client.head_object(Bucket=bucket, Key=f"daily/{name}")
         assert head["ContentType"] == content_type
+    # The corrected rerun's mix made its own chapters and transcripts: the bucket holds exactly those.
+    workdir = tmp_path / "work" / DAY_ONE.isoformat()
     body = client.get_object(Bucket=bucket, Key=f"daily/{second.chapters.file}")["Body"].read()
-    assert body.decode() == (tmp_path / "work" / DAY_ONE.isoformat() / "chapters.json").read_text()
+    assert body.decode() == (workdir / "chapters.json").read_text()
     transcripts = {t.type: client.get_object(Bucket=bucket, Key=f"daily/{t.file}")["Body"].read().decode()
                    for t in second.transcripts}
-    assert transcripts == {"text/vtt": VTT, "application/x-subrip": SRT}
-    assert f'"{CHAPTERS["chapters"][1]["title"]}"' in body.decode()
+    assert transcripts == {"text/vtt": (workdir / "transcript.vtt").read_text(),
+                           "application/x-subrip": (workdir / "transcript.srt").read_text()}
+    assert transcripts["text/vtt"].startswith("WEBVTT") and "<v Oliver>" in transcripts["text/vtt"]
 
 
 def test_a_publish_that_fails_on_s3_leaves_the_feed_byte_identical(tmp_path, tone_voices, s3_server, s3_env,

@@ -23,10 +23,17 @@ SRT = "1\n00:00:00,400 --> 00:00:01,200\nOliver: Good morning & welcome.\n"
 
 
 def _mixed(config, day):
-    """A day made up to its mix, as the mix stage leaves it (without attachments)."""
+    """A day made up to its mix, as the mix stage leaves it (with its chapters and transcripts)."""
     for stage in ("stories", "script", "voice", "mix"):
         runner.run_day(config, day, only=stage)
     return config.work_root / day.isoformat()
+
+
+def _without_attachments(workdir):
+    """As a work folder from before the mix made chapters and transcripts."""
+    for name in ("chapters.json", "transcript.vtt", "transcript.srt"):
+        (workdir / name).unlink()
+    return workdir
 
 
 def _attachments(workdir, chapters=CHAPTERS, vtt=VTT, srt=SRT):
@@ -125,8 +132,25 @@ def test_transcripts_and_chapters_are_published_verified_and_linked(quick_config
     assert gpodder["transcript_url"].endswith(".vtt")
 
 
+def test_a_republish_renames_only_the_attachment_that_changed(quick_config):
+    _attachments(_mixed(quick_config, DAY_ONE))
+    runner.run_day(quick_config, DAY_ONE, only="publish")
+    [old] = publish.load_index(quick_config).episodes
+    (quick_config.work_root / DAY_ONE.isoformat() / "transcript.vtt").write_text(VTT + "\n", encoding="utf-8")
+    runner.run_day(quick_config, DAY_ONE, from_stage="publish")
+    [new] = publish.load_index(quick_config).episodes
+    site = quick_config.publish_dir
+    old_files = {t.type: t.file for t in old.transcripts}
+    new_files = {t.type: t.file for t in new.transcripts}
+    assert new_files["application/x-subrip"] == old_files["application/x-subrip"]  # unchanged: same name
+    assert new_files["text/vtt"] != old_files["text/vtt"]
+    assert not (site / old_files["text/vtt"]).exists() and (site / new_files["text/vtt"]).exists()
+    assert new.audio_file == old.audio_file and new.guid == old.guid
+
+
 def test_an_older_work_folder_without_attachments_still_publishes(quick_config):
-    runner.run_day(quick_config, DAY_ONE)
+    _without_attachments(_mixed(quick_config, DAY_ONE))
+    runner.run_day(quick_config, DAY_ONE, only="publish")
     [episode] = publish.load_index(quick_config).episodes
     assert episode.transcripts == [] and episode.chapters is None
     assert f"{{{PODCAST_NS}}}transcript".encode() not in (quick_config.publish_dir / "feed.xml").read_bytes()
@@ -165,8 +189,7 @@ def test_a_corrected_rerun_keeps_the_guid_renames_the_audio_and_removes_the_old_
     runner.run_day(quick_config, DAY_TWO)
     first = {e.date: e for e in publish.load_index(quick_config).episodes}
 
-    quick_config.mix.pause_ms = 600  # a correction: the same day, different audio
-    (quick_config.work_root / DAY_ONE.isoformat() / "transcript.vtt").write_text(VTT + "\n", encoding="utf-8")
+    quick_config.mix.pause_ms = 600  # a correction: the same day, different audio and cue times
     runner.run_day(quick_config, DAY_ONE, force=True)
     second = {e.date: e for e in publish.load_index(quick_config).episodes}
 
@@ -176,9 +199,9 @@ def test_a_corrected_rerun_keeps_the_guid_renames_the_audio_and_removes_the_old_
     site = quick_config.publish_dir
     assert (site / new.audio_file).stat().st_size == new.audio_bytes
     assert not (site / old.audio_file).exists()
-    assert not (site / old.transcripts[1].file).exists()  # the corrected VTT replaced it
-    assert (site / new.transcripts[0].file).exists()  # the unchanged SRT kept its name
-    assert new.transcripts[0].file == old.transcripts[0].file
+    for old_file, new_file in zip(old.transcripts, new.transcripts):  # re-timed transcripts, new names
+        assert new_file.file != old_file.file
+        assert (site / new_file.file).exists() and not (site / old_file.file).exists()
     assert second[DAY_TWO] == first[DAY_TWO]
     parsed = feedparser.parse((site / "feed.xml").read_bytes())
     assert [e.id for e in parsed.entries] == [first[DAY_TWO].guid, old.guid]  # no duplicate

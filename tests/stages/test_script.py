@@ -22,7 +22,6 @@ from pipeline.providers import WRITERS
 from pipeline.providers.llm_chat import ChatOptions, ChatWriter, Completion
 from pipeline.providers.llm_extractive import ExtractiveWriter
 from pipeline.script_md import parse_markdown, readable
-from pipeline.stages import script as script_stage
 from tests.conftest import show_config, write_config
 
 DAY = date(2026, 11, 30)
