@@ -43,32 +43,30 @@ class OpenAITTSOptions(ProviderOptions):
 
 def split_for_requests(text: str, limit: int) -> list[str]:
     """Pieces of at most `limit` characters, cut between sentences (or words, for a giant sentence)."""
+    parts: list[str] = []
+    for sentence in split_sentences(text) or [text]:
+        if len(sentence) <= limit:
+            parts.append(sentence)
+            continue
+        words = [chunk for word in sentence.split() for chunk in _cut(word, limit)]  # a spaceless run: cut it
+        parts += _pack(words, limit)
+    return _pack(parts, limit)
+
+
+def _cut(word: str, limit: int) -> list[str]:
+    return [word[i : i + limit] for i in range(0, len(word), limit)]
+
+
+def _pack(units: list[str], limit: int) -> list[str]:
+    """Joins units with spaces, greedily, into pieces of at most `limit` characters (each unit fits)."""
     pieces: list[str] = []
     current = ""
-    for sentence in split_sentences(text) or [text]:
-        parts = [sentence]
-        if len(sentence) > limit:
-            parts, word_run = [], ""
-            for word in sentence.split():
-                while len(word) > limit:  # no spaces at all: cut it
-                    if word_run:
-                        parts.append(word_run)
-                        word_run = ""
-                    parts.append(word[:limit])
-                    word = word[limit:]
-                if word_run and len(word_run) + 1 + len(word) > limit:
-                    parts.append(word_run)
-                    word_run = word
-                else:
-                    word_run = f"{word_run} {word}".strip()
-            if word_run:
-                parts.append(word_run)
-        for part in parts:
-            if current and len(current) + 1 + len(part) > limit:
-                pieces.append(current)
-                current = part
-            else:
-                current = f"{current} {part}".strip()
+    for unit in units:
+        if current and len(current) + 1 + len(unit) > limit:
+            pieces.append(current)
+            current = unit
+        else:
+            current = f"{current} {unit}".strip()
     if current:
         pieces.append(current)
     return pieces
