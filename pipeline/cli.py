@@ -209,8 +209,11 @@ def _report(config: Config, record: RunRecord) -> None:
         click.echo(f"{record.date} is already published. Use --force to make it again, or --from-stage.")
     elif record.outcome == "published":
         published = json.loads((workdir / "published.json").read_text(encoding="utf-8"))
-        click.echo(f"Episode: {config.publish.base_url}{published['audio_file']}")
-        click.echo(f"Feed:    subscribe at {config.publish.base_url}feed.xml")
+        if config.publish.target.provider == "local":
+            click.echo(f"Episode: {config.publish_dir / published['audio_file']}")
+            click.echo(f"Feed:    {config.publish_dir / 'feed.xml'}")
+        click.echo(f"Listen:  subscribe at {config.publish.base_url}feed.xml"
+                   + ("  (`dailycast serve` serves it)" if config.publish.target.provider == "local" else ""))
     else:
         click.echo(f"Done: {', '.join(record.ran())} for {record.date}; artifacts in {workdir}")
 

@@ -53,3 +53,12 @@ def test_the_console_script_exits_2_without_a_traceback(tmp_path: Path):
     assert result.returncode == 2
     assert "mix.pause_msec: unknown key" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_ends_by_printing_where_the_episode_and_the_feed_are(quick_config, capsys):
+    assert main(["--config", str(quick_config.path), "run", "--date", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    printed = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in out.splitlines() if ":" in line}
+    assert Path(printed["Episode"]).is_file() and printed["Episode"].endswith(".mp3")
+    assert Path(printed["Feed"]) == quick_config.publish_dir / "feed.xml"
+    assert "http://localhost:8000/feed.xml" in printed["Listen"]
