@@ -1,14 +1,14 @@
 """What the runner hands each stage: the config, the day, its work folder, and the providers.
 
-Providers are built once per run and cached here, so each voice file is loaded once per run however
-many lines it speaks.
+Providers are built once per run and cached here. Synthesis itself runs in pipeline.audio.synthesis,
+which builds each voice once per worker process from the same config block (voice_spec).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime  # noqa: F401  (date: the dataclass field type)
 from pathlib import Path
 from typing import Callable
 
@@ -63,8 +63,7 @@ class StageContext:
         """The host's voice (see voice_spec), built once per run."""
         key = f"{host}:fast" if self.fast_path else host
         if key not in self._voices:
-            voice = _build(VOICES, self.voice_spec(host))
-            self._voices[key] = voice if self.fast_path or self.deadline_check is None else _Guarded(voice, self)
+            self._voices[key] = _build(VOICES, self.voice_spec(host))
         return self._voices[key]
 
     def writers(self) -> list[Writer]:
@@ -80,18 +79,3 @@ class StageContext:
 def _build(registry: dict, spec: ProviderSpec):
     return registry[spec.provider](spec.parsed)
 
-
-class _Guarded:
-    """A voice that asks the deadline guard before each line, so a slow voice is left in time."""
-
-    def __init__(self, voice: Voice, ctx: StageContext) -> None:
-        self._voice, self._ctx = voice, ctx
-        self.name, self.options = voice.name, voice.options
-
-    def describe(self) -> str:
-        return self._voice.describe()
-
-    def synthesize(self, text: str):
-        if self._ctx.deadline_check is not None and not self._ctx.fast_path:
-            self._ctx.deadline_check()
-        return self._voice.synthesize(text)

@@ -17,7 +17,7 @@ import pytest
 from pipeline import audio
 from pipeline.cli import main
 from pipeline.config import load_config
-from tests.conftest import show_config, write_config
+from tests.conftest import published_audio, show_config, write_config
 
 DAY_ONE, DAY_TWO = "2026-11-30", "2026-12-01"
 pytestmark = pytest.mark.slow
@@ -39,11 +39,6 @@ class Show:
     def feed(self) -> bytes:
         return (self.feeds / "feed.xml").read_bytes()
 
-    def audio(self, day: str) -> Path:
-        """The published audio of a day: its name carries a content hash."""
-        index = json.loads((self.feeds / "episodes.json").read_text())
-        return self.feeds / next(e["audio_file"] for e in index["episodes"] if e["date"] == day)
-
     def last_run(self, day: str) -> dict:
         lines = (self.work / day / "runs.jsonl").read_text().splitlines()
         return json.loads(lines[-1])
@@ -57,7 +52,7 @@ def show(tmp_path_factory) -> Show:
 
     assert made.run("--date", DAY_ONE) == 0
     made.snapshots["one"] = made.feed()
-    made.mp3_sizes["one"] = made.audio(DAY_ONE).stat().st_size
+    made.mp3_sizes["one"] = published_audio(load_config(config_path), DAY_ONE).stat().st_size
 
     assert made.run("--date", DAY_ONE) == 0  # already published: nothing happens
     made.snapshots["again"] = made.feed()
@@ -81,7 +76,7 @@ def _items(feed: bytes) -> list:
 
 
 def test_the_episode_decodes_and_lasts_at_least_two_minutes(show: Show):
-    samples, rate = audio.decode(show.audio(DAY_ONE))
+    samples, rate = audio.decode(published_audio(load_config(show.config_path), DAY_ONE))
     assert rate == 44100
     assert len(samples) / rate >= 120
     assert abs(samples).max() > 0.1  # speech, not silence

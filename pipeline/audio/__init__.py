@@ -7,6 +7,7 @@ ffprobe, so decoding goes through ffmpeg directly rather than pydub's probing `f
 from __future__ import annotations
 
 import functools
+import io
 import subprocess
 import wave
 from fractions import Fraction
@@ -32,6 +33,37 @@ def resample(samples: np.ndarray, from_rate: float, to_rate: int) -> np.ndarray:
 
     ratio = Fraction(to_rate / from_rate).limit_denominator(1000)
     return resample_poly(samples, ratio.numerator, ratio.denominator).astype(np.float32)
+
+
+def pcm16_to_float(data: bytes, channels: int = 1) -> np.ndarray:
+    """Little-endian 16-bit PCM as mono float32 (channels averaged); a trailing partial frame is dropped."""
+    usable = len(data) - len(data) % (2 * channels)
+    samples = np.frombuffer(data[:usable], dtype="<i2").astype(np.float32) / 32768.0
+    return samples.reshape(-1, channels).mean(axis=1) if channels > 1 else samples
+
+
+def wav_bytes_to_float(data: bytes) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV held in memory, as mono float32 and its rate.
+
+    Streamed WAVs (espeak to a pipe, TTS servers) often carry a placeholder length: whatever frames are
+    there are read. Raises ValueError when it is not a 16-bit WAV.
+    """
+    try:
+        with wave.open(io.BytesIO(data), "rb") as handle:
+            if handle.getsampwidth() != 2:
+                raise ValueError("expected 16-bit samples")
+            rate, channels = handle.getframerate(), handle.getnchannels()
+            frames = handle.readframes(2**31 - 1)
+    except (wave.Error, EOFError) as exc:
+        raise ValueError(str(exc) or "truncated") from None
+    return pcm16_to_float(frames, channels), rate
+
+
+def join_with_gaps(chunks: list[np.ndarray], gap_seconds: float, rate: float) -> np.ndarray:
+    """The chunks in order with `gap_seconds` of silence between them (float32)."""
+    gap = np.zeros(int(gap_seconds * rate), np.float32)
+    pieces = [piece for chunk in chunks for piece in (gap, chunk)][1:]
+    return np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:

@@ -50,10 +50,11 @@ class Job:
     target: Path
 
 
-def cache_key(voice: Voice, text: str, rate: int) -> str:
+def cache_key(provider: str, voice: Voice, text: str, rate: int) -> str:
+    """`provider` is the registry name from config.yaml (what a worker builds the voice from)."""
     identity = {
         "version": CACHE_VERSION,
-        "provider": voice.name,
+        "provider": provider,
         "voice": voice.describe(),
         "options": voice.options.model_dump(mode="json"),
         "text": text,

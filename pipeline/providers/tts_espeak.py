@@ -7,14 +7,12 @@ an option) and the WAV comes back on stdout.
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
-import wave
 
-import numpy as np
 from pydantic import Field, field_validator
 
+from pipeline.audio import wav_bytes_to_float
 from pipeline.errors import FatalProviderError
 from pipeline.providers.base import Audio, ProviderOptions, Voice
 
@@ -54,11 +52,7 @@ class EspeakVoice(Voice):
         if result.returncode != 0:
             raise FatalProviderError(f"{self.describe()}: {result.stderr.decode(errors='replace').strip()[:200]}")
         try:
-            with wave.open(io.BytesIO(result.stdout), "rb") as handle:
-                rate = handle.getframerate()
-                frames = handle.readframes(2**31 - 1)  # espeak writes a placeholder length to a pipe
-        except (wave.Error, EOFError) as exc:
+            samples, rate = wav_bytes_to_float(result.stdout)  # espeak writes a placeholder length to a pipe
+        except ValueError as exc:
             raise FatalProviderError(f"{self.describe()}: no WAV on stdout: {exc}") from None
-        usable = len(frames) - len(frames) % 2
-        return Audio(samples=np.frombuffer(frames[:usable], dtype="<i2").astype(np.float32) / 32768.0,
-                     sample_rate=rate)
+        return Audio(samples=samples, sample_rate=rate)

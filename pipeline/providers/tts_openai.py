@@ -8,14 +8,13 @@ The API key comes from the environment variable named by `api_key_env`, never fr
 
 from __future__ import annotations
 
-import io
 import os
-import wave
 from typing import Literal
 
 import numpy as np
 from pydantic import Field
 
+from pipeline.audio import join_with_gaps, pcm16_to_float, wav_bytes_to_float
 from pipeline.errors import FatalProviderError, TransientProviderError
 from pipeline.providers.base import Audio, ProviderOptions, Voice
 from pipeline.retry import with_retries
@@ -110,23 +109,12 @@ class OpenAITTSVoice(Voice):
                                 base_delay=options.retry_base_seconds)
             samples, rate = self._decode(data)
             chunks.append(samples)
-        gap = np.zeros(int(options.chunk_pause_seconds * rate), np.float32)
-        pieces = [piece for chunk in chunks for piece in (gap, chunk)][1:]
-        return Audio(samples=np.concatenate(pieces) if pieces else np.zeros(0, np.float32), sample_rate=rate)
+        return Audio(samples=join_with_gaps(chunks, options.chunk_pause_seconds, rate), sample_rate=rate)
 
     def _decode(self, data: bytes) -> tuple[np.ndarray, int]:
         if self.options.response_format == "pcm":
-            usable = len(data) - len(data) % 2
-            return np.frombuffer(data[:usable], dtype="<i2").astype(np.float32) / 32768.0, PCM_RATE
+            return pcm16_to_float(data), PCM_RATE
         try:
-            with wave.open(io.BytesIO(data), "rb") as handle:
-                if handle.getsampwidth() != 2:
-                    raise FatalProviderError(f"{self.describe()}: expected 16-bit WAV")
-                rate, channels = handle.getframerate(), handle.getnchannels()
-                # Streamed WAV headers often carry a placeholder length: read whatever is there.
-                frames = handle.readframes(2**31 - 1)
-        except (wave.Error, EOFError) as exc:
-            raise FatalProviderError(f"{self.describe()}: the answer is not a WAV file: {exc}") from None
-        usable = len(frames) - len(frames) % (2 * channels)
-        samples = np.frombuffer(frames[:usable], dtype="<i2").astype(np.float32) / 32768.0
-        return samples.reshape(-1, channels).mean(axis=1), rate
+            return wav_bytes_to_float(data)
+        except ValueError as exc:
+            raise FatalProviderError(f"{self.describe()}: the answer is not a 16-bit WAV file: {exc}") from None

@@ -11,9 +11,9 @@ import math
 import os
 from pathlib import Path
 
-import numpy as np
 from pydantic import Field
 
+from pipeline.audio import join_with_gaps
 from pipeline.errors import FatalProviderError
 from pipeline.providers.base import Audio, ProviderOptions, Voice
 
@@ -111,7 +111,5 @@ class PiperVoice(Voice):
         except Exception as exc:
             raise FatalProviderError(f"piper: synthesis failed for {text[:60]!r}: {exc}") from exc
         rate = voice.config.sample_rate * factor
-        gap = np.zeros(int(self.options.sentence_silence * rate), np.float32)
-        pieces = [piece for chunk in chunks for piece in (gap, chunk)][1:]
-        samples = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
+        samples = join_with_gaps(chunks, self.options.sentence_silence, rate)
         return Audio(samples=samples, sample_rate=rate)

@@ -38,7 +38,7 @@ def run(ctx: StageContext) -> VoiceManifest:
         name = f"{index:03d}-{slug(line.speaker)}.wav"
         names.append(name)
         label = f"line {index} ({line.speaker})"
-        target = cache / f"{synthesis.cache_key(voice, line.text, rate)}.wav" if use_cache else folder / name
+        target = cache / f"{synthesis.cache_key(spec.provider, voice, line.text, rate)}.wav" if use_cache else folder / name
         sources.append(target)
         if use_cache and target.exists():
             continue
