@@ -13,7 +13,7 @@ import os
 
 import apprise
 
-from pipeline.config import Config
+from pipeline.config import Config, secret_env_names
 
 log = logging.getLogger("dailycast")
 MAX_BODY = 3500  # chat services cut long messages; the run's details are in `dailycast status`
@@ -59,19 +59,15 @@ def send(config: Config, kind: str, title: str, body: str, environ=None) -> bool
 
 
 def secrets(config: Config, environ=None) -> list[str]:
-    """The values of every environment variable the config names (api keys, alert URLs)."""
+    """The values of every environment variable the config names (api keys, alert URLs), longest first."""
     environ = os.environ if environ is None else environ
-    names = [config.alerts.urls_env] if config.alerts.urls_env else []
-    specs = [h.voice for h in config.hosts] + [h.fallback_voice for h in config.hosts if h.fallback_voice]
-    specs += list(config.script.writers)
-    for spec in specs:
-        names += [value for key, value in spec.options.items() if key.endswith("_env") and isinstance(value, str)]
-    values = [environ.get(name, "") for name in names]
+    values = [environ.get(name, "") for _, name in secret_env_names(config)]
     values += [url for value in values for url in value.split()]
     return sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
 
 
-def scrub(config: Config, text: str, environ=None) -> str:
-    for secret in secrets(config, environ):
+def scrub(config: Config, text: str, environ=None, known: list[str] | None = None) -> str:
+    """`text` with every secret replaced by ***; `known` is secrets(config) when the caller has it."""
+    for secret in secrets(config, environ) if known is None else known:
         text = text.replace(secret, "***")
     return text

@@ -336,7 +336,7 @@ def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None
     config._path = path.resolve()
 
     problems: list[str] = []
-    for where, spec, registry in _provider_specs(config):
+    for where, spec, registry in provider_specs(config):
         provider = registry.get(spec.provider)
         if provider is None:
             valid = ", ".join(sorted(registry))
@@ -346,26 +346,33 @@ def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None
             spec._parsed = provider.Options.model_validate(spec.options)
         except ValidationError as exc:
             problems.extend(_lines(exc, prefix=where))
-            continue
-        for key, value in spec._parsed:
-            if not key.endswith("_env") or not value:
-                continue
-            if not _ENV_NAME.fullmatch(value):
-                # Never echo it: someone may have pasted the secret itself here.
-                problems.append(f"{where}.{key}: must be the name of an environment variable, not a secret")
-            elif not environ.get(value):
-                problems.append(f"{where}.{key}: environment variable {value} is not set")
-    urls_env = config.alerts.urls_env
-    if urls_env and not _ENV_NAME.fullmatch(urls_env):
-        problems.append("alerts.urls_env: must be the name of an environment variable, not a secret")
-    elif urls_env and not environ.get(urls_env):
-        problems.append(f"alerts.urls_env: environment variable {urls_env} is not set")
-    if problems:
-        raise ConfigError(f"{path}: " + ("\n  ".join([""] + problems) if len(problems) > 1 else problems[0]))
+    _raise_if(path, problems)  # the secrets below are read from the parsed options
+    for where, name in secret_env_names(config):
+        if not _ENV_NAME.fullmatch(name):
+            # Never echo it: someone may have pasted the secret itself here.
+            problems.append(f"{where}: must be the name of an environment variable, not a secret")
+        elif not environ.get(name):
+            problems.append(f"{where}: environment variable {name} is not set")
+    _raise_if(path, problems)
     return config
 
 
-def _provider_specs(config: Config):
+def _raise_if(path: Path, problems: list[str]) -> None:
+    if problems:
+        raise ConfigError(f"{path}: " + ("\n  ".join([""] + problems) if len(problems) > 1 else problems[0]))
+
+
+def secret_env_names(config: Config) -> list[tuple[str, str]]:
+    """(key in config.yaml, environment variable name) for every secret the config names: the provider
+    options ending in `_env` (defaults included) and `alerts.urls_env`. Needs a loaded config."""
+    names = [(f"{where}.{key}", value) for where, spec, _ in provider_specs(config)
+             for key, value in spec.parsed if key.endswith("_env") and value]
+    if config.alerts.urls_env:
+        names.append(("alerts.urls_env", config.alerts.urls_env))
+    return names
+
+
+def provider_specs(config: Config):
     for i, host in enumerate(config.hosts):
         yield f"hosts[{i}].voice", host.voice, VOICES
         if host.fallback_voice is not None:

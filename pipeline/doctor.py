@@ -12,9 +12,9 @@ from pathlib import Path
 import requests
 
 from pipeline import alerts, schedule
-from pipeline.config import Config, ProviderSpec, load_config
+from pipeline.config import Config, load_config, provider_specs, secret_env_names
 from pipeline.errors import ConfigError, DailycastError
-from pipeline.providers import VOICES
+from pipeline.providers import VOICES, WRITERS
 
 MIN_FREE_BYTES = 1 << 30  # a month of 4-minute episodes and their work folders is well under this
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -53,28 +53,9 @@ def run_checks(config_path: Path, environ=None) -> list[Check]:
     return checks
 
 
-def _env_names(config: Config) -> list[tuple[str, str]]:
-    found = []
-    for where, spec in _specs(config):
-        found += [(f"{where}.{key}", value) for key, value in spec.options.items()
-                  if key.endswith("_env") and isinstance(value, str) and value]
-    if config.alerts.urls_env:
-        found.append(("alerts.urls_env", config.alerts.urls_env))
-    return found
-
-
-def _specs(config: Config) -> list[tuple[str, ProviderSpec]]:
-    specs = [(f"script.writers[{i}]", spec) for i, spec in enumerate(config.script.writers)]
-    for i, host in enumerate(config.hosts):
-        specs.append((f"hosts[{i}].voice", host.voice))
-        if host.fallback_voice:
-            specs.append((f"hosts[{i}].fallback_voice", host.fallback_voice))
-    return specs
-
-
 def _secrets(config: Config, environ) -> list[Check]:
     checks = []
-    for where, name in _env_names(config):
+    for where, name in secret_env_names(config):
         if environ.get(name):
             checks.append(Check(f"secret {name}", OK, f"set (named by {where})"))
         else:
@@ -85,15 +66,15 @@ def _secrets(config: Config, environ) -> list[Check]:
 
 def _writers(config: Config, environ) -> list[Check]:
     checks = []
-    for where, spec in _specs(config):
-        if not where.startswith("script"):
+    for where, spec, registry in provider_specs(config):
+        if registry is not WRITERS:
             continue
-        base_url = spec.options.get("base_url")
+        base_url = getattr(spec.parsed, "base_url", None)
         if spec.provider not in ("openai",) and not base_url:
             checks.append(Check(f"writer {spec.provider}", OK, "works offline"))
             continue
         url = (base_url or "https://api.openai.com/v1").rstrip("/") + "/models"
-        key_name = spec.options.get("api_key_env")
+        key_name = getattr(spec.parsed, "api_key_env", None)
         headers = {"Authorization": f"Bearer {environ.get(key_name, '')}"} if key_name else {}
         try:
             answer = requests.get(url, headers=headers, timeout=5)
@@ -114,8 +95,8 @@ def _writers(config: Config, environ) -> list[Check]:
 
 def _voices(config: Config) -> list[Check]:
     checks = []
-    for where, spec in _specs(config):
-        if where.startswith("script"):
+    for where, spec, registry in provider_specs(config):
+        if registry is not VOICES:
             continue
         started = time.perf_counter()
         try:

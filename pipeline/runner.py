@@ -255,10 +255,11 @@ class _SecretMask(logging.Filter):
     def __init__(self, config: Config) -> None:
         super().__init__()
         self.config = config
+        self.secrets = alerts.secrets(config)  # once per run, not per log line
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = alerts.scrub(self.config, message)
+        masked = alerts.scrub(self.config, message, known=self.secrets)
         if masked != message:
             record.msg, record.args = masked, None
         return True
@@ -279,11 +280,12 @@ def _secrets_masked_in_logs(config: Config):
 
 def _mask_secrets(config: Config, record: RunRecord) -> None:
     """Errors are written without secrets by design; masking keeps a provider's slip out of the records."""
-    record.error = alerts.scrub(config, record.error)
+    known = alerts.secrets(config)
+    record.error = alerts.scrub(config, record.error, known=known)
     for outcome in record.stages:
-        outcome.detail = alerts.scrub(config, outcome.detail)
+        outcome.detail = alerts.scrub(config, outcome.detail, known=known)
     for fallback in record.fallbacks:
-        fallback["reason"] = alerts.scrub(config, fallback["reason"])
+        fallback["reason"] = alerts.scrub(config, fallback["reason"], known=known)
 
 
 def _remember(config: Config, record: RunRecord) -> None:
