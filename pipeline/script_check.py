@@ -158,18 +158,26 @@ _DIRECTION_WORDS = re.compile(
     r"lacht|pauze|muziek|geluid)\b", re.IGNORECASE)
 
 
+def unspeakable(text: str) -> list[str]:
+    """What in `text` must not be read aloud: web addresses, markdown, stage directions. The offline
+    writer skips source sentences with any of these, so its scripts pass the same rule."""
+    problems = []
+    if url := _URL.search(text):
+        problems.append(f"a URL or web address: {url.group(0)!r}")
+    if markdown := _MARKDOWN.search(text):
+        problems.append(f"markdown: {markdown.group(0).strip()!r}")
+    for match in _STAGE_DIRECTION.finditer(text):
+        if _DIRECTION_WORDS.search(match.group(0)) or match.group(0).startswith("["):
+            problems.append(f"a stage direction: {match.group(0)!r}")
+    return problems
+
+
 def _format(lines: list[Line], hosts: tuple[str, ...]) -> list[Finding]:
     findings = []
     label = re.compile(r"(?:^|\n|[.!?]\s+)\s*(?:" + "|".join(re.escape(h) for h in hosts) + r"|narrator|host|verteller)\s*:", re.IGNORECASE)
     for number, line in enumerate(lines, start=1):
         text = line.text
-        if _URL.search(text):
-            findings.append(Finding("format", f"a URL or web address: {_URL.search(text).group(0)!r}", number))
-        if _MARKDOWN.search(text):
-            findings.append(Finding("format", f"markdown: {_MARKDOWN.search(text).group(0).strip()!r}", number))
-        for match in _STAGE_DIRECTION.finditer(text):
-            if _DIRECTION_WORDS.search(match.group(0)) or match.group(0).startswith("["):
-                findings.append(Finding("format", f"a stage direction: {match.group(0)!r}", number))
+        findings += [Finding("format", problem, number) for problem in unspeakable(text)]
         if label.search(text) or "\n\n" in text.strip():
             findings.append(Finding("format", "text outside a speaker's turn (a speaker label or a second paragraph)", number))
     return findings

@@ -8,22 +8,19 @@ the greeting, hand-offs, transitions and sign-off come from prompts/<language>/e
 from __future__ import annotations
 
 import random
-import re
 from datetime import date
 
 from pipeline.errors import ConfigError
 from pipeline.models import Line, Story
 from pipeline.prompts import load_phrases, render
 from pipeline.providers.base import ScriptBrief, Writer
-from pipeline.script_check import planted_sentences
+from pipeline.script_check import planted_sentences, unspeakable
 from pipeline.text import split_sentences, word_count, words
 
 MIN_SENTENCE_WORDS = 5
 MAX_SENTENCE_WORDS = 45
 MAX_TURN_WORDS = 40
 NEAR_DUPLICATE = 0.6
-_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-
 
 class ExtractiveWriter(Writer):
     name = "extractive"
@@ -92,7 +89,7 @@ def _headline(title: str) -> str:
 
 def _usable(sentence: str) -> bool:
     count = word_count(sentence)
-    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and not _URL.search(sentence)
+    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and not unspeakable(sentence)
 
 
 def _similar(a: set[str], b: set[str]) -> bool:

@@ -112,3 +112,16 @@ def test_dates_in_the_greeting_follow_the_brief():
     lines = ExtractiveWriter(ExtractiveWriter.Options()).write(replace(brief(), date_iso="2027-01-01"))
     assert "January 1" in lines[0].text and "Friday" in lines[0].text
     assert date(2027, 1, 1).weekday() == 4
+
+
+def test_source_sentences_the_checks_would_reject_are_not_quoted():
+    from dataclasses import replace
+
+    from pipeline.script_check import unspeakable
+
+    odd = ("Details are on norvik.com for anyone who asks about the plant. "
+           "The factory [in Trondheim] will open its second hall next spring, the company said.")
+    story = brief().stories[0].model_copy(update={"text": ARTICLE_ONE + " " + odd})
+    lines = ExtractiveWriter(ExtractiveWriter.Options()).write(replace(brief(), stories=(story, brief().stories[1])))
+    assert not any(unspeakable(line.text) for line in lines)
+    assert not any("norvik.com" in line.text or "[in Trondheim]" in line.text for line in lines)
