@@ -124,7 +124,9 @@ class Source(Section):
 
     @property
     def is_remote(self) -> bool:
-        return self.url.startswith(("http://", "https://"))
+        from pipeline.urls import is_http
+
+        return is_http(self.url)
 
 
 class Topic(Section):

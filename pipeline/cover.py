@@ -6,6 +6,7 @@ drawn from the show's title alone, so the same config always gives the same byte
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def cover_image(config: Config) -> Path:
     return path
 
 
+@functools.cache  # deterministic; asked for by the mix (ID3) and by publish in the same run
 def draw_cover(title: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 

@@ -84,8 +84,7 @@ def evaluate(samples: np.ndarray, rate: int, loudness: FileLoudness, expect: Exp
     line_levels = [_median_level(level, start, end) for _, start, end in expect.lines]
     by_host = [[lvl for (speaker, _, _), lvl in zip(expect.lines, line_levels) if speaker == host] for host in expect.hosts]
     reference = max((float(np.median(levels)) for levels in by_host if levels), default=SILENCE_DBFS)
-    for host in expect.hosts:
-        levels = [lvl for (speaker, _, _), lvl in zip(expect.lines, line_levels) if speaker == host]
+    for host, levels in zip(expect.hosts, by_host):
         if not levels:
             findings.append(f"host {host} has no lines in the episode")
         elif max(levels) < max(SILENCE_DBFS, reference - MISSING_BELOW_DB):

@@ -18,7 +18,7 @@ from pydantic import Field
 from pipeline.errors import ConfigError, FatalProviderError
 from pipeline.models import Line
 from pipeline.prompts import load_phrases, load_template, render
-from pipeline.providers.base import CostCapReached, ProviderOptions, ScriptBrief, Writer  # noqa: F401
+from pipeline.providers.base import ProviderOptions, ScriptBrief, Writer
 from pipeline.text import slug, words
 
 

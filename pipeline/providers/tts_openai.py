@@ -83,9 +83,7 @@ class OpenAITTSVoice(Voice):
         import openai
 
         options = self.options
-        key = os.environ.get(options.api_key_env, "") if options.api_key_env else "not-needed"
-        client = openai.OpenAI(base_url=options.base_url, api_key=key or "missing",
-                               timeout=options.timeout_seconds, max_retries=0)
+        client = self._client()
         extra = {}
         if options.instructions and options.model not in MODELS_WITHOUT_INSTRUCTIONS:
             extra["instructions"] = options.instructions
@@ -110,6 +108,16 @@ class OpenAITTSVoice(Voice):
             samples, rate = self._decode(data)
             chunks.append(samples)
         return Audio(samples=join_with_gaps(chunks, options.chunk_pause_seconds, rate), sample_rate=rate)
+
+    def _client(self):
+        """One client (and connection pool) per voice, reused for every line it speaks."""
+        import openai
+
+        if getattr(self, "_openai", None) is None:
+            key = os.environ.get(self.options.api_key_env, "") if self.options.api_key_env else "not-needed"
+            self._openai = openai.OpenAI(base_url=self.options.base_url, api_key=key or "missing",
+                                         timeout=self.options.timeout_seconds, max_retries=0)
+        return self._openai
 
     def _decode(self, data: bytes) -> tuple[np.ndarray, int]:
         if self.options.response_format == "pcm":

@@ -56,8 +56,8 @@ FEED_TYPE = "application/rss+xml; charset=utf-8"
 
 # The mix stage's optional outputs, in the order the feed lists them. Single-valued readers
 # (feedparser, podcastparser) keep the last transcript, so WebVTT, the one Apple prefers, comes last.
-CHAPTERS = "chapters.json"
-TRANSCRIPTS = (("transcript.srt", "application/x-subrip", ".srt"), ("transcript.vtt", "text/vtt", ".vtt"))
+CHAPTERS = mix_stage.CHAPTERS
+TRANSCRIPTS = ((mix_stage.TRANSCRIPT_SRT, "application/x-subrip", ".srt"), (mix_stage.TRANSCRIPT_VTT, "text/vtt", ".vtt"))
 MANAGED_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".jpg", ".jpeg", ".png")
 
 

@@ -119,7 +119,7 @@ def test_a_publish_that_fails_on_s3_leaves_the_feed_byte_identical(tmp_path, ton
         real_put(self, upload)
 
     monkeypatch.setattr(S3Target, "put", put)
-    with pytest.raises(PublishError):
+    with pytest.raises(PublishError, match="connection reset"):
         runner.run_day(config, DAY_TWO)
     assert client.get_object(Bucket=bucket, Key="daily/feed.xml")["Body"].read() == before
 

@@ -55,7 +55,7 @@ def test_a_failed_publish_leaves_the_feed_byte_identical(quick_config, monkeypat
         raise DailycastError("feed builder exploded")
 
     monkeypatch.setattr(publish, "build_feed", broken)
-    with pytest.raises(DailycastError):
+    with pytest.raises(DailycastError, match="feed builder exploded"):
         runner.run_day(quick_config, DAY_TWO)
     assert feed.read_bytes() == before
     assert _published(quick_config) == files_before  # nothing was uploaded before the feed was built
