@@ -1,0 +1,280 @@
+"""The MP3 encode: CBR through ffmpeg's libmp3lame, in parallel segments joined frame-exactly.
+
+LAME is single-threaded, and the encode is the longest step of the mix. An episode has silent pauses
+between its lines, so it is cut there into one segment per core, each segment is encoded by its own
+ffmpeg at the same time, and the MP3 frames are joined. MP3 frames need nothing from the frames of
+another stream (a fresh encoder starts with an empty bit reservoir), so the joined file is one valid
+stream, and a decoder plays it as if it had been encoded in one piece: every sample where it belongs.
+
+What makes the join sample-exact is LAME's framing, measured once per encoder build and settings
+(`calibrate`): a decoder plays `priming` samples of encoder delay before the first input sample, and
+`n` input samples take `ceil(n / 1152) + 1` frames (ffmpeg hands LAME whole frames, LAME adds one to
+flush). So when segment A (input samples [a, b)) ends, its frames have played up to
+a + frames * 1152 in decoded time, and segment B starts its input exactly there: the samples between
+b and that point (26 to 52 ms of the pause) are the ones A's end padding and B's priming stand in
+for. The seam lies in digital silence, so nothing of the programme is lost, and every sample after
+it plays at its own position plus `priming`. An encoder that frames differently is encoded in one
+piece.
+
+No Xing/Info header is written (it would describe one segment, not the file) and no ID3 tag by
+ffmpeg (mutagen writes the full ID3v2.4 tag afterwards). Without the header every decoder plays the
+priming, so the timeline the mix publishes adds `priming` to every position, for every app alike.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import subprocess
+import tempfile
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pipeline import files
+from pipeline.audio import ffmpeg, to_int16
+from pipeline.errors import StageError
+
+FRAME = 1152  # samples per MPEG-1 Layer III frame
+CALIBRATION_VERSION = 1
+_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 Layer III
+_RATES = (44100, 48000, 32000)  # MPEG-1
+
+
+@dataclass(frozen=True)
+class Settings:
+    rate: int
+    bitrate: str  # "128k"
+    channels: int = 1
+    quality: int | None = None  # LAME -q: 0 slowest/best .. 9 fastest; None keeps LAME's default
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What this encoder build does at these settings, measured (see the module docstring)."""
+
+    gain_db: float  # how much louder (negative: quieter) the MP3 decodes than the PCM fed in
+    priming: int  # samples a decoder plays before the first input sample
+    frames_known: bool = True  # the encoder follows `frames`, so parts can be joined
+
+    @staticmethod
+    def frames(samples: int) -> int:
+        return -(-samples // FRAME) + 1
+
+
+def command(settings: Settings, target: str) -> list[str]:
+    cmd = [ffmpeg(), "-hide_banner", "-nostats", "-v", "error", "-y",
+           "-f", "s16le", "-ar", str(settings.rate), "-ac", str(settings.channels), "-i", "-",
+           "-c:a", "libmp3lame", "-b:a", settings.bitrate, "-ar", str(settings.rate)]
+    if settings.quality is not None:
+        cmd += ["-compression_level", str(settings.quality)]
+    return cmd + ["-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", target]
+
+
+def pcm_bytes(samples: np.ndarray, channels: int) -> bytes:
+    pcm = to_int16(samples)
+    if channels == 2:  # dual mono, duplicated here: ffmpeg's own upmix would put each channel 3 dB down
+        pcm = np.repeat(pcm, 2)
+    return pcm.tobytes()
+
+
+def encode_bytes(samples: np.ndarray, settings: Settings) -> bytes:
+    """One encode held in memory (short signals: calibration, tests)."""
+    result = subprocess.run(command(settings, "-"), input=pcm_bytes(samples, settings.channels),
+                            capture_output=True, check=False)
+    if result.returncode != 0:
+        raise StageError(f"ffmpeg could not encode MP3: {result.stderr.decode(errors='replace').strip()[-300:]}")
+    return result.stdout
+
+
+def decode_bytes(data: bytes) -> np.ndarray:
+    """MP3 bytes as the first channel's float32 samples, every frame played (priming included)."""
+    result = subprocess.run([ffmpeg(), "-v", "error", "-f", "mp3", "-i", "-", "-af", "pan=mono|c0=c0",
+                             "-f", "s16le", "-"], input=data, capture_output=True, check=False)
+    if result.returncode != 0:
+        raise StageError(f"ffmpeg cannot decode the MP3: {result.stderr.decode(errors='replace').strip()[-300:]}")
+    return np.frombuffer(result.stdout, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def count_frames(data: bytes | memoryview, offset: int = 0) -> int:
+    """The MPEG-1 Layer III frames from `offset` to the end; StageError at anything that is not one."""
+    count, position, size = 0, offset, len(data)
+    while position < size:
+        if size - position < 4:
+            raise StageError(f"MP3 stream: {size - position} stray bytes at its end")
+        header = int.from_bytes(data[position : position + 4], "big")
+        bitrate_index, rate_index = (header >> 12) & 15, (header >> 10) & 3
+        if header >> 21 != 0x7FF or (header >> 19) & 3 != 3 or (header >> 17) & 3 != 1 \
+                or bitrate_index in (0, 15) or rate_index == 3:
+            raise StageError(f"MP3 stream: no MPEG-1 Layer III frame at byte {position}")
+        length = 144 * _BITRATES_KBPS[bitrate_index] * 1000 // _RATES[rate_index] + ((header >> 9) & 1)
+        position += length
+        count += 1
+    if position != size:
+        raise StageError("MP3 stream: the last frame is cut short")
+    return count
+
+
+def calibrate(settings: Settings, cache_dir: Path | None = None) -> Calibration:
+    """The encoder's level offset and priming at `settings`, from the disk cache when it has them."""
+    key = _cache_key(settings)
+    path = cache_dir / f"mp3-calibration-{key}.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            return Calibration(**json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            pass  # a damaged cache file is measured again and rewritten
+    calibration = _measure(settings)
+    if path is not None:
+        files.write_text(path, json.dumps(asdict(calibration)) + "\n")
+    return calibration
+
+
+def _cache_key(settings: Settings) -> str:
+    binary = Path(ffmpeg()).stat()
+    identity = [CALIBRATION_VERSION, ffmpeg(), binary.st_size, binary.st_mtime_ns, asdict(settings)]
+    return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _measure(settings: Settings) -> Calibration:
+    """A noise burst finds the priming (by cross-correlation: MP3 pre-echo blurs a plain onset), then a
+    997 Hz tone the level offset. The frame rule is checked on either side of a frame's edge."""
+    rate = settings.rate
+    rng = np.random.default_rng(7)
+    burst = (0.2 * rng.standard_normal(rate // 10)).astype(np.float32)
+    lead = rate // 4
+    tone = (0.25 * np.sin(2 * np.pi * 997 * np.arange(2 * rate) / rate)).astype(np.float32)
+    signal = np.concatenate([np.zeros(lead, np.float32), burst, np.zeros(rate // 4, np.float32), tone])
+    encoded = encode_bytes(signal, settings)
+    decoded = decode_bytes(encoded)
+    if len(decoded) != count_frames(encoded) * FRAME:
+        raise StageError("MP3 calibration: the decoder did not play every frame")
+
+    search = decoded[: lead + len(burst) + 4 * FRAME]
+    correlation = np.correlate(search, burst, mode="valid")
+    priming = int(np.argmax(np.abs(correlation))) - lead
+    if not 0 <= priming < 4 * FRAME:
+        raise StageError(f"MP3 calibration: an encoder delay of {priming} samples is not plausible")
+    tone_at = priming + len(signal) - len(tone)
+    middle = slice(tone_at + rate // 2, tone_at + len(tone) - rate // 2)  # away from the codec's edges
+    played = decoded[middle]
+    gain_db = float(10 * np.log10(np.mean(played**2) / np.mean(tone[rate // 2 : -rate // 2] ** 2)))
+
+    lengths = [len(signal), 8 * FRAME - 1, 8 * FRAME, 8 * FRAME + 1]
+    known = all(count_frames(encoded if length == len(signal) else encode_bytes(np.zeros(length, np.float32), settings))
+                == Calibration.frames(length) for length in lengths)
+    return Calibration(gain_db=round(gain_db, 3), priming=priming, frames_known=known)
+
+
+def plan_segments(total: int, silences: list[tuple[int, int]], parts: int, calibration: Calibration,
+                  margin: int) -> list[tuple[int, int]]:
+    """Consecutive input ranges [start, end), one per encoder, at most `parts` of them.
+
+    Each seam lies in one of `silences` (sample spans of digital silence), as near as there is one to
+    an equal share of the episode. The next range starts where the previous range's frames end (see
+    the module docstring), so a seam needs 1152 to 2303 samples of the silence plus
+    `margin` on either side. Fewer ranges when the silences do not allow more, and one when the
+    encoder's framing is not known.
+    """
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for part in range(1, parts if calibration.frames_known else 1):
+        ideal = total * part / parts
+        best = None
+        for first, last in silences:
+            seam = first + margin
+            following = start + calibration.frames(seam - start) * FRAME
+            if seam <= start + margin or following > last - margin or following >= total - margin:
+                continue
+            if best is None or abs(seam - ideal) < abs(best[0] - ideal):
+                best = (seam, following)
+        if best is None:
+            break
+        ranges.append((start, best[0]))
+        start = best[1]
+    ranges.append((start, total))
+    return ranges
+
+
+class ParallelEncode:
+    """Encoders running side by side, one per range, joined into `path` by `finish`.
+
+        with ParallelEncode(path, settings, calibration) as encoding:
+            for start, end in ranges:
+                encoding.add(start, end, samples)  # this range's encoder starts now
+            ...  # free to work while they encode
+            frames = encoding.finish()
+    """
+
+    def __init__(self, path: Path, settings: Settings, calibration: Calibration):
+        self.path, self.settings, self.calibration = path, settings, calibration
+        self._folder = tempfile.TemporaryDirectory(dir=path.parent, prefix=".mp3-")
+        self._encoders: list[_Encoder] = []
+
+    def __enter__(self) -> ParallelEncode:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for encoder in self._encoders:
+            encoder.stop()
+        self._folder.cleanup()
+
+    def add(self, start: int, end: int, samples: np.ndarray) -> None:
+        if self._encoders and start < self._encoders[-1].end:
+            raise ValueError("ranges must be added in order, without overlap")
+        part = Path(self._folder.name) / f"{len(self._encoders)}.mp3"
+        self._encoders.append(_Encoder(start, end, part, self.settings, pcm_bytes(samples, self.settings.channels)))
+
+    def finish(self) -> int:
+        """Waits for every encoder, checks each part's frames, joins them into `path`; the frame count."""
+        for encoder in self._encoders:
+            encoder.wait(self.path)
+        total = 0
+        with open(self.path, "wb") as joined:
+            for encoder in self._encoders:
+                data = encoder.part.read_bytes()
+                frames, expected = count_frames(data), self.calibration.frames(encoder.end - encoder.start)
+                if frames != expected and len(self._encoders) > 1:
+                    raise StageError(f"{self.path}: an encoder made {frames} frames of {encoder.end - encoder.start} "
+                                     f"samples, expected {expected}: the parts would not join exactly")
+                joined.write(data)
+                total += frames
+        return total
+
+
+class _Encoder:
+    """One ffmpeg encoding one range into `part`, fed from a thread so that the caller goes on."""
+
+    def __init__(self, start: int, end: int, part: Path, settings: Settings, pcm: bytes):
+        self.start, self.end, self.part = start, end, part
+        self.process = subprocess.Popen(command(settings, str(part)), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.failure: list[str] = []
+        self.feeder = threading.Thread(target=self._feed, args=(pcm,), daemon=True)
+        self.feeder.start()
+
+    def _feed(self, pcm: bytes) -> None:
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(pcm)
+            self.process.stdin.close()
+        except OSError as exc:  # ffmpeg died early: its stderr says why
+            self.failure.append(str(exc))
+
+    def wait(self, path: Path) -> None:
+        self.feeder.join()
+        assert self.process.stderr is not None
+        stderr = self.process.stderr.read().decode(errors="replace").strip()
+        if self.process.wait() != 0 or self.failure:
+            raise StageError(f"{path}: ffmpeg could not encode the MP3: {stderr[-300:] or self.failure[0]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.feeder.join()
+        if self.process.stderr:
+            self.process.stderr.close()
