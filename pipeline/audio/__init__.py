@@ -1,4 +1,4 @@
-"""Audio plumbing shared by the stages: WAV files, resampling, MP3 encode and decode through ffmpeg.
+"""Audio plumbing shared by the stages: WAV files, resampling, decoding through ffmpeg.
 
 ffmpeg comes from the imageio-ffmpeg wheel, so no system package is needed. That build ships no
 ffprobe, so decoding goes through ffmpeg directly rather than pydub's probing `from_file`.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import subprocess
 import wave
 from fractions import Fraction
@@ -79,6 +80,15 @@ def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
         handle.writeframes(to_int16(samples).tobytes())
 
 
+def wav_length(path: Path) -> int:
+    """The frames in a WAV file, from its header."""
+    try:
+        with wave.open(str(path), "rb") as handle:
+            return handle.getnframes()
+    except (wave.Error, EOFError) as exc:
+        raise StageError(f"{path}: not a readable WAV file: {exc}") from None
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     try:
         with wave.open(str(path), "rb") as handle:
@@ -91,77 +101,17 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return np.frombuffer(frames, dtype=np.int16).astype(np.float32) / 32768.0, rate
 
 
-def encode_mp3(
-    path: Path,
-    samples: np.ndarray,
-    sample_rate: int,
-    bitrate: str,
-    tags: dict[str, str] | None = None,
-    *,
-    channels: int = 1,
-    quality: int | None = None,
-) -> None:
-    """One CBR encode of the whole episode: raw PCM piped straight into ffmpeg's libmp3lame.
-
-    `channels=2` writes dual mono (joint stereo costs LAME almost nothing for identical channels).
-    `quality` is LAME's -q (0 slowest/best .. 9 fastest); None keeps LAME's default. Tags are
-    basic text frames; the mix stage writes the full ID3v2.4 set with mutagen afterwards.
-    """
-    pcm = to_int16(samples)
-    if channels == 2:  # duplicate the samples here: ffmpeg's own upmix would put each channel 3 dB down
-        pcm = np.repeat(pcm, 2)
-    command = [ffmpeg(), "-hide_banner", "-nostats", "-v", "error", "-y",
-               "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "-",
-               "-c:a", "libmp3lame", "-b:a", bitrate, "-ar", str(sample_rate)]
-    if quality is not None:
-        command += ["-compression_level", str(quality)]
-    for key, value in (tags or {}).items():
-        command += ["-metadata", f"{key}={value}"]
-    command += ["-id3v2_version", "4", "-f", "mp3", str(path)]
-    result = subprocess.run(command, input=pcm.tobytes(), capture_output=True, check=False)
-    if result.returncode != 0:
-        raise StageError(f"{path}: ffmpeg could not encode the MP3: {result.stderr.decode(errors='replace').strip()}")
-
-
-@functools.cache
-def encoder_gain_db(sample_rate: int, bitrate: str, channels: int, quality: int | None) -> float:
-    """How much louder (negative: quieter) the MP3 decodes than the PCM fed in, at these settings.
-
-    ffmpeg's libmp3lame path plays about 0.45 dB quieter at 128 kbps mono (0.26 dB at 192 kbps),
-    the same at every frequency: a level offset, not a spectral one. The mix measures it once with a
-    short tone and aims that much higher, so the final MP3, not the PCM, meets the target.
-    """
-    import tempfile
-
-    seconds = 2
-    tone = (0.25 * np.sin(2 * np.pi * 997 * np.arange(seconds * sample_rate) / sample_rate)).astype(np.float32)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "calibration.mp3"
-        encode_mp3(path, tone, sample_rate, bitrate, channels=channels, quality=quality)
-        # The first channel alone: ffmpeg's downmix to mono would change the level again.
-        result = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-af", "pan=mono|c0=c0", "-f", "s16le", "-"],
-                                capture_output=True, check=True)
-    decoded = np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0
-    middle = slice(sample_rate // 2, len(tone) - sample_rate // 2)  # away from the codec's edges
-    gain = np.sqrt(np.mean(decoded[middle] ** 2) / np.mean(tone[middle] ** 2))
-    return float(20 * np.log10(gain))
+STREAM_RATE = re.compile(r"Audio: .*?, (\d+) Hz")
 
 
 def decode(path: Path, sample_rate: int | None = None) -> tuple[np.ndarray, int]:
-    """Any file ffmpeg reads, as mono float32 samples."""
-    command = [ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1"]
+    """Any file ffmpeg reads, as mono float32 samples, and their rate."""
+    command = [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-f", "s16le", "-ac", "1"]
     if sample_rate:
         command += ["-ar", str(sample_rate)]
     result = subprocess.run(command + ["-"], capture_output=True, check=False)
-    if result.returncode != 0:
-        raise StageError(f"{path}: ffmpeg cannot decode it: {result.stderr.decode(errors='replace').strip()}")
-    rate = sample_rate or _probe_rate(path)
-    return np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0, rate
-
-
-def _probe_rate(path: Path) -> int:
-    result = subprocess.run([ffmpeg(), "-hide_banner", "-i", str(path)], capture_output=True, text=True, check=False)
-    for token in result.stderr.split(","):
-        if token.strip().endswith(" Hz"):
-            return int(token.strip().split()[0])
-    raise StageError(f"{path}: no audio stream found")
+    stderr = result.stderr.decode(errors="replace")
+    found = STREAM_RATE.search(stderr)
+    if result.returncode != 0 or found is None:
+        raise StageError(f"{path}: ffmpeg cannot decode it: {stderr.strip()[-300:]}")
+    return np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0, sample_rate or int(found[1])

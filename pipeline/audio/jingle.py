@@ -6,16 +6,21 @@ so the music adds no aliasing and no inter-sample peaks beyond what the limiter 
 
 The motif is a rising D-major arpeggio on a bell-like pluck over a warm pad; the outro answers it
 falling back to the tonic. Each piece is returned at a fixed loudness (`LEVEL_LUFS`) so the mix can
-place it relative to the speech with one gain.
+place it relative to the speech with one gain. `show_music` keeps the rendered pieces in the work
+folder's cache (keyed by this file's source and the rate): a fresh process loads them in milliseconds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
-from pipeline.audio.loudness import gain_to, integrated_loudness
+from pipeline import files
 
 LEVEL_LUFS = -23.0
 BEAT = 60 / 112  # seconds per beat at 112 bpm
@@ -65,6 +70,8 @@ def _place(into: np.ndarray, sound: np.ndarray, at_seconds: float, rate: int, ga
 
 
 def _level(samples: np.ndarray, rate: int) -> np.ndarray:
+    from pipeline.audio.loudness import gain_to, integrated_loudness
+
     return (samples * gain_to(LEVEL_LUFS, integrated_loudness(samples, rate))).astype(np.float32)
 
 
@@ -106,11 +113,33 @@ def _bed_loop(rate: int) -> np.ndarray:
     return _level(out, rate)
 
 
-def bed(seconds: float, rate: int) -> np.ndarray:
-    """The bed for `seconds`, at LEVEL_LUFS before any ducking."""
-    loop = _bed_loop(rate)
-    length = int(seconds * rate)
-    return np.resize(loop, length).astype(np.float32)
+@dataclass(frozen=True)
+class ShowMusic:
+    intro: np.ndarray
+    outro: np.ndarray
+    bed_loop: np.ndarray
+
+    def bed(self, seconds: float, rate: int) -> np.ndarray:
+        """The bed for `seconds`, at LEVEL_LUFS before any ducking."""
+        return np.resize(self.bed_loop, int(seconds * rate)).astype(np.float32)
+
+
+def show_music(rate: int, cache_dir: Path | None = None) -> ShowMusic:
+    """The intro, the outro and the bed loop at `rate`: rendered once, then from the cache."""
+    key = hashlib.sha256(Path(__file__).read_bytes() + str(rate).encode()).hexdigest()[:16]
+    path = cache_dir / f"music-{key}.npz" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            with np.load(path) as stored:
+                return ShowMusic(stored["intro"], stored["outro"], stored["bed_loop"])
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is rendered again and rewritten
+    music = ShowMusic(intro(rate), outro(rate), _bed_loop(rate))
+    if path is not None:
+        buffer = io.BytesIO()
+        np.savez(buffer, intro=music.intro, outro=music.outro, bed_loop=music.bed_loop)
+        files.write_bytes(path, buffer.getvalue())
+    return music
 
 
 def ducking_gain(length: int, rate: int, speech: list[tuple[float, float]], duck_db: float,
@@ -120,7 +149,7 @@ def ducking_gain(length: int, rate: int, speech: list[tuple[float, float]], duck
     The timeline is known in advance, so the bed starts going down `attack` seconds before a line and
     comes back `release` seconds after it: no side-chain detector, no pumping.
     """
-    from pipeline.audio.loudness import moving_average
+    from pipeline.audio.master import moving_average
 
     ducked = 10 ** (duck_db / 20)
     gain = np.ones(length, np.float32)

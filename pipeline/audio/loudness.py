@@ -1,9 +1,9 @@
-"""Loudness to the podcast standard: an ITU-R BS.1770-4 meter, one gain, and a true-peak limiter.
+"""The loudness meter: ITU-R BS.1770-4 integrated loudness, EBU loudness range, and true peak.
 
-The mix measures the joined episode in Python (K-weighting, 400 ms gated blocks), applies one gain
-to reach the target, and limits what would overshoot the true-peak ceiling. There is no second
-dynamic pass (no compressor, no leveler). The final MP3 is measured again independently by ffmpeg's `ebur128` filter
-(`measure_file`), which the QA gate uses: that reading is the one that counts.
+K-weighting, 100 ms steps, 400 ms gated blocks, all in numpy (the K-weighting filter through
+scipy). The mastering (pipeline.audio.master) plans its gain and limiter from these same step
+energies; the QA gate reads the final samples with them. `measure_file` meters an MP3 as a
+listener's app decodes it, with ffmpeg's own ebur128: the tests' independent check.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 BLOCK_SECONDS = 0.4
 STEP_SECONDS = 0.1  # 75% overlap between blocks
-SILENCE_LUFS = -70.0
+SHORT_TERM_SECONDS = 3.0
 
 
 def _biquads(rate: int) -> list[tuple[list[float], list[float]]]:
@@ -53,12 +53,42 @@ def _k_weighting(rate: int) -> np.ndarray:
     return np.array([b + a for b, a in _biquads(rate)], dtype=np.float32)
 
 
+DENORMAL_GUARD = 1e-15  # far below hearing (-300 dB), far above float32's denormals
+
+
 def k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
-    """The signal through the K-weighting filter. float32 is 3x faster than float64 and exact enough:
-    the meter reads to 0.1 LU."""
+    """The signal through the K-weighting filter (float32: 3x faster than float64, exact to 0.01 LU).
+
+    A tiny alternating offset keeps the filters' state out of denormal numbers in digital silence,
+    where an IIR filter otherwise runs several times slower.
+    """
     from scipy.signal import sosfilt
 
-    return sosfilt(_k_weighting(rate), np.asarray(samples, np.float32))
+    guarded = np.array(samples, dtype=np.float32)
+    guarded[::2] += DENORMAL_GUARD
+    guarded[1::2] -= DENORMAL_GUARD
+    return sosfilt(_k_weighting(rate), guarded)
+
+
+def step_size(rate: int) -> int:
+    return int(round(STEP_SECONDS * rate))
+
+
+def sums(values: np.ndarray, size: int) -> np.ndarray:
+    """Sum of each run of `size` values (the last run zero-padded), float64."""
+    count = -(-len(values) // size)
+    padded = np.zeros(count * size, np.float32)
+    padded[: len(values)] = values
+    return padded.reshape(count, size).sum(axis=1, dtype=np.float64)
+
+
+def squared_sums(values: np.ndarray, size: int) -> np.ndarray:
+    """Sum of squares of each run of `size` values (the last run zero-padded), float64."""
+    count = len(values) // size
+    frames = values[: count * size].reshape(count, size)
+    full = np.einsum("ij,ij->i", frames, frames).astype(np.float64)
+    rest = values[count * size :]
+    return np.append(full, float(np.dot(rest, rest))) if len(rest) else full
 
 
 def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> float:
@@ -67,15 +97,20 @@ def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> fl
     A mono file is one channel to the meter (ffmpeg's ebur128 without `dualmono` agrees); a dual-mono
     stereo file sums two equal channels, 3 dB louder. Returns -inf for silence.
     """
-    weighted = k_weighted(samples, rate)
-    step = int(STEP_SECONDS * rate)
-    steps = len(weighted) // step
-    if steps < 4:
-        return float("-inf")
-    # Mean square per 100 ms step, then per 400 ms block as the mean of four consecutive steps.
-    frames = weighted[: steps * step].reshape(steps, step)
-    per_step = np.einsum("ij,ij->i", frames, frames).astype(np.float64) / step
-    blocks = np.convolve(per_step, np.ones(4) / 4, mode="valid") * channels
+    step = step_size(rate)
+    return gated_loudness(squared_sums(k_weighted(samples, rate), step) / step, channels)
+
+
+def _block_energies(step_mean_squares: np.ndarray, channels: int) -> np.ndarray:
+    """Mean square of each 400 ms block (four 100 ms steps: 75% overlap), summed over the channels."""
+    if len(step_mean_squares) < 4:
+        return np.zeros(0)
+    return np.convolve(step_mean_squares, np.ones(4) / 4, mode="valid") * channels
+
+
+def gated_loudness(step_mean_squares: np.ndarray, channels: int = 1) -> float:
+    """BS.1770 integrated loudness from the K-weighted mean square of each 100 ms step."""
+    blocks = _block_energies(step_mean_squares, channels)
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10 * np.log10(blocks)
     above_absolute = blocks[block_lufs > ABSOLUTE_GATE_LUFS]
@@ -86,95 +121,28 @@ def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> fl
     return float(-0.691 + 10 * np.log10(gated.mean()))
 
 
+def loudness_range(step_mean_squares: np.ndarray, channels: int = 1) -> float:
+    """EBU Tech 3342 loudness range in LU: the spread (10th to 95th percentile) of the 3 s short-term
+    loudness, gated at -70 LUFS and 20 LU under the mean."""
+    window = int(round(SHORT_TERM_SECONDS / STEP_SECONDS))
+    if len(step_mean_squares) < window:
+        return 0.0
+    short_term = np.convolve(step_mean_squares, np.ones(window) / window, mode="valid") * channels
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(short_term)
+    kept = short_term[levels > ABSOLUTE_GATE_LUFS]
+    if not len(kept):
+        return 0.0
+    gate = -0.691 + 10 * np.log10(kept.mean()) - 20.0
+    levels = levels[(levels > ABSOLUTE_GATE_LUFS) & (levels > gate)]
+    return float(np.percentile(levels, 95) - np.percentile(levels, 10))
+
+
 def gain_to(target_lufs: float, measured_lufs: float) -> float:
     """The one linear gain that moves `measured_lufs` to `target_lufs` (1 for silence)."""
     if not np.isfinite(measured_lufs):
         return 1.0
     return float(10 ** ((target_lufs - measured_lufs) / 20))
-
-
-def limit(samples: np.ndarray, rate: int, ceiling_dbfs: float, lookahead_ms: float = 5.0,
-          release_ms: float = 60.0) -> np.ndarray:
-    """A look-ahead peak limiter: no sample leaves above `ceiling_dbfs`, with smooth gain changes.
-
-    The gain each sample needs is held (running minimum) from `lookahead_ms` before a peak to
-    `release_ms` after it, then smoothed by a moving average no longer than the look-ahead, so the
-    gain is already down when the peak arrives and never above what any sample needs.
-    """
-    ceiling = 10 ** (ceiling_dbfs / 20)
-    over = np.flatnonzero(np.abs(samples) > ceiling)
-    if not len(over):
-        return samples
-    ahead = max(1, int(lookahead_ms * rate / 1000))
-    behind = max(ahead, int(release_ms * rate / 1000))
-    reach = ahead + behind + 1  # how far one peak's gain change spreads, either way
-    out = np.array(samples, dtype=np.float32)
-    # Speech peaks are rare: limit only the regions around them, merged where they come close.
-    breaks = np.flatnonzero(np.diff(over) > 2 * reach)
-    for first, last in zip(np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [len(over) - 1]])):
-        start, end = max(0, over[first] - 2 * reach), min(len(out), over[last] + 2 * reach + 1)
-        out[start:end] = _limit_region(out[start:end], ceiling, ahead, behind)
-    return out
-
-
-def _limit_region(samples: np.ndarray, ceiling: float, ahead: int, behind: int) -> np.ndarray:
-    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-12)).astype(np.float32)
-    held = _running_min(needed, behind, ahead)
-    smooth = moving_average(held, ahead // 2)
-    return samples * np.minimum(smooth, needed)
-
-
-def _running_min(values: np.ndarray, behind: int, ahead: int) -> np.ndarray:
-    """min(values[t - behind : t + ahead + 1]) for every t (van Herk / Gil-Werman, numpy only)."""
-    width = behind + ahead + 1
-    padded = np.concatenate([np.full(behind, values[0]), values, np.full(ahead, values[-1])])
-    blocks = -(-len(padded) // width)
-    grid = np.full(blocks * width, np.inf, np.float32)
-    grid[: len(padded)] = padded
-    grid = grid.reshape(blocks, width)
-    prefix = np.minimum.accumulate(grid, axis=1).ravel()
-    suffix = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
-    starts = np.arange(len(values))
-    return np.minimum(suffix[starts], prefix[starts + width - 1])
-
-
-def moving_average(values: np.ndarray, half: int) -> np.ndarray:
-    """Mean of values[t - half : t + half + 1], the ends held."""
-    if half <= 0:
-        return values.astype(np.float32)
-    padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])]).astype(np.float64)
-    total = np.concatenate([[0.0], np.cumsum(padded)])
-    return ((total[2 * half + 1 :] - total[: -2 * half - 1]) / (2 * half + 1)).astype(np.float32)
-
-
-def limited_to_target(program: np.ndarray, rate: int, target_lufs: float, ceiling_dbfs: float,
-                      channels: int = 1, measured_lufs: float | None = None, tolerance_lu: float = 0.25,
-                      trials: int = 4) -> np.ndarray:
-    """`program` times one gain, through the limiter, at `target_lufs` after the limiter.
-
-    The limiter takes loudness off the peaks (0.5-1 LU on Piper's peaky speech), so the gain is
-    chosen by trial: limit, meter the result, raise the gain by what the limiter took (at most
-    `trials` times, usually one). The output is still one gain and one limiter over the original
-    samples: no compressor, no second dynamic pass. `measured_lufs`, when the caller knows it,
-    saves the first measurement.
-    """
-    if measured_lufs is None:
-        measured_lufs = integrated_loudness(program, rate, channels)
-    gain_db = target_lufs - measured_lufs if np.isfinite(measured_lufs) else 0.0
-    tried: list[tuple[float, float]] = []  # (gain in dB, loudness after the limiter)
-    for _ in range(trials):
-        limited = limit(program * 10 ** (gain_db / 20), rate, ceiling_dbfs)
-        after = integrated_loudness(limited, rate, channels)
-        if not np.isfinite(after) or abs(after - target_lufs) < tolerance_lu:
-            break
-        tried.append((gain_db, after))
-        if len(tried) < 2:
-            gain_db += target_lufs - after
-        else:  # secant: the limiter gives back less than each dB of gain, and less the harder it works
-            (g0, l0), (g1, l1) = tried[-2:]
-            slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
-            gain_db = g1 + (target_lufs - l1) / max(slope, 0.1)
-    return limited
 
 
 def sample_peak_dbfs(samples: np.ndarray) -> float:
@@ -244,15 +212,15 @@ def parse_ebur128(stderr: str, where: Path | str) -> FileLoudness:
 
 
 def measure_file(path: Path) -> tuple[FileLoudness, np.ndarray, int]:
-    """Decodes `path` once and meters it on the way: (loudness, mono samples, sample rate)."""
-    from pipeline.audio import _probe_rate, ffmpeg
+    """Decodes `path` once and meters it on the way: (loudness, the first channel's samples, rate)."""
+    from pipeline.audio import STREAM_RATE, ffmpeg
 
-    rate = _probe_rate(path)
     command = [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path),
-               "-af", "ebur128=framelog=quiet,pan=mono|c0=c0", "-f", "s16le", "-ar", str(rate), "-"]
+               "-af", "ebur128=framelog=quiet,pan=mono|c0=c0", "-f", "s16le", "-"]
     result = subprocess.run(command, capture_output=True, check=False)
     stderr = result.stderr.decode(errors="replace")
-    if result.returncode != 0:
+    rate = STREAM_RATE.search(stderr)
+    if result.returncode != 0 or rate is None:
         raise StageError(f"{path}: ffmpeg cannot decode it: {stderr.strip()[-300:]}")
     samples = np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0
     measured = parse_ebur128(stderr, path)
@@ -260,4 +228,4 @@ def measure_file(path: Path) -> tuple[FileLoudness, np.ndarray, int]:
     # which costs more than the decode; this oversamples only where the peak can be. A dual-mono
     # file's channels are identical, so the first channel's peak is the file's.
     return FileLoudness(measured.integrated_lufs, round(true_peak_dbtp(samples), 2), measured.loudness_range_lu), \
-        samples, rate
+        samples, int(rate[1])

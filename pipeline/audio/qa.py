@@ -1,8 +1,9 @@
-"""The QA gate on the final MP3, before anything is published.
+"""The QA gate on the final episode, before anything is published.
 
-It decodes the episode exactly as a listener's app would and checks what a producer would listen
-for: too short, a dead gap inside the speech, clipping, a host who never speaks, loudness or true
-peak off target. Every finding is collected (not just the first) and written to qa.json either
+It checks what a producer would listen for: too short, a dead gap inside the speech, clipping, a
+host who never speaks, loudness or true peak off target. The mix runs it on the samples it hands the
+MP3 encoder (`measure` adds the encoder's measured level offset, so the loudness is the MP3's);
+`check` decodes an MP3 file as a listener's app would and runs the same checks on that. Every finding is collected (not just the first) and written to qa.json either
 way; the mix stage raises QAError when there is any, so episode.json is never written for a
 rejected episode and publish cannot run.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.audio import loudness
 from pipeline.audio.loudness import FileLoudness, measure_file
 
 FRAME_SECONDS = 0.05
@@ -51,6 +53,15 @@ class QAReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def measure(samples: np.ndarray, rate: int, channels: int, encoder_gain_db: float) -> FileLoudness:
+    """Loudness, true peak and loudness range of `samples` as the MP3 made from them will play."""
+    step = loudness.step_size(rate)
+    steps = loudness.squared_sums(loudness.k_weighted(samples, rate), step) / step
+    return FileLoudness(integrated_lufs=round(loudness.gated_loudness(steps, channels) + encoder_gain_db, 2),
+                        true_peak_dbtp=round(loudness.true_peak_dbtp(samples) + encoder_gain_db, 2),
+                        loudness_range_lu=round(loudness.loudness_range(steps, channels), 1))
 
 
 def check(path: Path, expect: Expectation) -> QAReport:

@@ -2,13 +2,15 @@
 
 The episode is laid out once in a single sample array (no copy per line): the intro sting, the lines
 with pauses that follow the dialogue (quick after a question or before a short reply, longer between
-stories), a music bed under the greeting that dips while the hosts speak, and the outro. The speech
-is measured once (BS.1770), one gain brings it to the target loudness, a look-ahead limiter keeps the
-true peak under the ceiling, and the whole is encoded once (CBR) and tagged (ID3v2.4: chapters, cover,
-credits).
+stories), a music bed under the greeting that dips while the hosts speak, and the outro. The
+mastering is planned from one measurement (BS.1770): one gain and one look-ahead limiter that land
+the episode on the target loudness under the true-peak ceiling (pipeline.audio.master). The episode
+is then rendered and encoded once, CBR, by one encoder per core on ranges cut in the pauses and
+joined frame-exactly (pipeline.audio.mp3), and tagged (ID3v2.4: chapters, cover, credits).
 
-The QA gate then decodes that MP3 and checks it. Only an episode that passes becomes episode.mp3,
-with chapters.json, transcript.vtt, transcript.srt and finally episode.json (what publish reads); a
+The QA gate checks the very samples the encoders get, while they encode; the encoder's level offset
+is measured, so its reading is the MP3's. Only an episode that passes becomes episode.mp3, with
+chapters.json, transcript.vtt, transcript.srt and finally episode.json (what publish reads); a
 rejected one is kept as episode.rejected.mp3 for the producer, with the findings in qa.json.
 """
 
@@ -20,7 +22,7 @@ import os
 import numpy as np
 
 from pipeline import audio, chapters, files, transcripts
-from pipeline.audio import id3, jingle, loudness, qa
+from pipeline.audio import id3, jingle, loudness, master, mp3, qa, synthesis
 from pipeline.config import Mix
 from pipeline.context import StageContext
 from pipeline.cover import cover_image
@@ -46,6 +48,8 @@ BED_FADE_IN_SECONDS = 1.5
 BED_FADE_OUT_SECONDS = 1.5
 # The limiter works on samples; MP3 encoding and inter-sample peaks can add a little on top.
 TRUE_PEAK_MARGIN_DB = 0.6
+SEAM_MARGIN_SECONDS = 0.01  # digital silence kept either side of a seam between two encoders' parts
+CACHE_FOLDER = "cache/mix"  # the encoder's calibration and the show's music, under the work folder
 
 
 def pause_ms(mix: Mix, previous: Line, line: Line) -> int:
@@ -67,9 +71,14 @@ def run(ctx: StageContext) -> MixedEpisode:
             "lines; the script changed since it was voiced: rerun from the voice stage"
         )
     rate = manifest.sample_rate
-    voiced = [_read_line(ctx, line.file, rate) for line in manifest.lines]
+    cache = ctx.config.work_root / CACHE_FOLDER
+    settings = mp3.Settings(rate, mix.bitrate, mix.channels, mix.mp3_quality)
+    calibration = mp3.calibrate(settings, cache)
+    # Aim the PCM where the encoder's level offset lands the MP3 on the target.
+    target = mix.target_lufs - calibration.gain_db
 
     # Lay out the timeline in samples.
+    voiced = [_read_line(ctx, line.file, rate) for line in manifest.lines]
     position = int((jingle.INTRO_SPEECH_AT if mix.jingle else LEAD_IN_SECONDS) * rate)
     starts = []
     for number, line in enumerate(script.lines):
@@ -77,54 +86,61 @@ def run(ctx: StageContext) -> MixedEpisode:
             position += int(pause_ms(mix, script.lines[number - 1], line) * rate / 1000)
         starts.append(position)
         position += len(voiced[number])
+    music = jingle.show_music(rate, cache) if mix.jingle or mix.music_bed else None
     outro_at = position + int(OUTRO_GAP_SECONDS * rate)
-    outro = jingle.outro(rate) if mix.jingle else np.zeros(0, np.float32)
-    total = outro_at + len(outro) + int((OUTRO_TAIL_SECONDS if mix.jingle else TAIL_SECONDS) * rate)
+    outro_length = len(music.outro) if mix.jingle and music is not None else 0
+    total = outro_at + outro_length + int((OUTRO_TAIL_SECONDS if mix.jingle else TAIL_SECONDS) * rate)
 
-    episode = np.zeros(total, np.float32)
+    speech = np.zeros(total, np.float32)
     for start, samples in zip(starts, voiced):
-        episode[start : start + len(samples)] = samples
-    speech_lufs = loudness.integrated_loudness(episode, rate, mix.channels)
-    if not np.isfinite(speech_lufs):
+        speech[start : start + len(samples)] = samples
+    if not any(np.any(samples) for samples in voiced):
         raise StageError(f"{ctx.path(voice_stage.FOLDER)}: every voiced line is silent")
-    # Aim the PCM where the encoder's level offset lands the MP3 on the target.
-    target = mix.target_lufs - audio.encoder_gain_db(rate, mix.bitrate, mix.channels, mix.mp3_quality)
-    episode *= loudness.gain_to(target, speech_lufs)
-
-    timeline = [
-        TimedLine(index=v.index, speaker=v.speaker, story=line.story, start=round(start / rate, 3),
-                  end=round((start + len(samples)) / rate, 3))
-        for v, line, start, samples in zip(manifest.lines, script.lines, starts, voiced)
-    ]
-    if mix.jingle:
+    spans = [(start, start + len(samples)) for start, samples in zip(starts, voiced)]
+    pieces = []
+    if mix.jingle and music is not None:
         music_gain = loudness.gain_to(target + JINGLE_LU, jingle.LEVEL_LUFS)
-        intro = jingle.intro(rate)
-        episode[: len(intro)] += music_gain * intro
-        episode[outro_at : outro_at + len(outro)] += music_gain * outro
-    if mix.music_bed:
-        _add_bed(episode, rate, mix, timeline, target)
-    # The speech is at the target now, the music adds a trace: the limiter's trial measures the sum.
-    episode = loudness.limited_to_target(episode, rate, target, mix.peak_dbfs - TRUE_PEAK_MARGIN_DB,
-                                         mix.channels, measured_lufs=target)
+        pieces += [master.Music(0, music_gain * music.intro), master.Music(outro_at, music_gain * music.outro)]
+    if mix.music_bed and music is not None:
+        pieces += _bed(music, rate, mix, script.lines, spans, total, target)
+    program = master.Program(speech=speech, music=pieces, rate=rate)
+    plan = master.plan(program, target, mix.peak_dbfs - TRUE_PEAK_MARGIN_DB, mix.channels)
 
-    stories = ctx.read("stories.json", StoriesArtifact)
-    seconds = round(total / rate, 3)
-    chapter_list = chapters.build(timeline, stories.stories, seconds, outro_at / rate if mix.jingle else None)
-    tags = id3.EpisodeTags(
-        title=f"{ctx.config.show.title}, {ctx.date.isoformat()}",
-        show=ctx.config.show.title,
-        artist=", ".join(ctx.host_names),
-        date=ctx.date.isoformat(),
-        comment=_credits(script, manifest),
-        language="nld" if ctx.config.show.language == "nl" else "eng",
-        cover=cover_image(ctx.config),
-        chapters=chapter_list,
-    )
+    # Every position a listener's app reports is `priming` later than in the layout (see pipeline.audio.mp3).
+    offset = calibration.priming
+    timeline = [
+        TimedLine(index=v.index, speaker=v.speaker, story=line.story, start=round((start + offset) / rate, 3),
+                  end=round((end + offset) / rate, 3))
+        for v, line, (start, end) in zip(manifest.lines, script.lines, spans)
+    ]
+    silences = [(end, following) for (_, end), (following, _) in zip(spans, spans[1:])
+                if not any(piece.start < following and end < piece.end for piece in pieces)]
+    ranges = mp3.plan_segments(total, silences, synthesis.cores(), calibration, margin=int(SEAM_MARGIN_SECONDS * rate))
 
-    with files.atomic_path(ctx.path(AUDIO)) as tmp:
-        audio.encode_mp3(tmp, episode, rate, mix.bitrate, channels=mix.channels, quality=mix.mp3_quality)
-        id3.write_tags(tmp, tags)
-        report = qa.check(tmp, _expectation(ctx, script, timeline))
+    with files.atomic_path(ctx.path(AUDIO)) as tmp, mp3.ParallelEncode(tmp, settings, calibration) as encoding:
+        final = np.zeros(total, np.float32)  # what the encoders get, for the QA gate
+        for start, end in ranges:
+            final[start:end] = master.render(program, plan, start, end)
+            encoding.add(start, end, final[start:end])
+        # While the encoders run: the QA gate on exactly the samples they encode.
+        expectation = _expectation(ctx, script, [(line.speaker, start / rate, end / rate)
+                                                 for line, (start, end) in zip(script.lines, spans)])
+        report = qa.evaluate(final, rate, qa.measure(final, rate, mix.channels, calibration.gain_db), expectation)
+        frames = encoding.finish()
+        seconds = round(frames * mp3.FRAME / rate, 3)
+        stories = ctx.read("stories.json", StoriesArtifact)
+        chapter_list = chapters.build(timeline, stories.stories, seconds,
+                                      (outro_at + offset) / rate if mix.jingle else None)
+        id3.write_tags(tmp, id3.EpisodeTags(
+            title=f"{ctx.config.show.title}, {ctx.date.isoformat()}",
+            show=ctx.config.show.title,
+            artist=", ".join(ctx.host_names),
+            date=ctx.date.isoformat(),
+            comment=_credits(script, manifest),
+            language="nld" if ctx.config.show.language == "nl" else "eng",
+            cover=cover_image(ctx.config),
+            chapters=chapter_list,
+        ))
         files.write_text(ctx.path(QA_REPORT), json.dumps(report.to_dict(), indent=2) + "\n")
         if not report.passed:
             os.replace(tmp, ctx.path(REJECTED_AUDIO))
@@ -141,8 +157,8 @@ def run(ctx: StageContext) -> MixedEpisode:
         channels=mix.channels, loudness_lufs=report.integrated_lufs, true_peak_dbtp=report.true_peak_dbtp,
     )
     files.write_model(ctx.path(ARTIFACT), mixed)
-    ctx.log.info("mixed %.1f s into %s (%d bytes): %.1f LUFS, %.1f dBTP", mixed.seconds, AUDIO, size,
-                 report.integrated_lufs, report.true_peak_dbtp)
+    ctx.log.info("mixed %.1f s into %s (%d bytes, %d encoders): %.1f LUFS, %.1f dBTP", mixed.seconds, AUDIO, size,
+                 len(ranges), report.integrated_lufs, report.true_peak_dbtp)
     return mixed
 
 
@@ -153,28 +169,29 @@ def _read_line(ctx: StageContext, name: str, rate: int) -> np.ndarray:
     return samples
 
 
-def _add_bed(episode: np.ndarray, rate: int, mix: Mix, timeline: list[TimedLine], target: float) -> None:
+def _bed(music: jingle.ShowMusic, rate: int, mix: Mix, lines: list[Line], spans: list[tuple[int, int]], total: int,
+         target: float) -> list[master.Music]:
     """The bed from the intro to the end of the greeting, dipping under every line, fading out."""
     greeting = []
-    for line in timeline:
+    for line, span in zip(lines, spans):
         if line.story is not None:
             break
-        greeting.append(line)
+        greeting.append(span)
     if not greeting:
-        return
-    start = 0 if mix.jingle else int(greeting[0].start * rate)
-    end = min(len(episode), int((greeting[-1].end + BED_FADE_OUT_SECONDS) * rate))
+        return []
+    start = 0 if mix.jingle else greeting[0][0]
+    end = min(total, greeting[-1][1] + int(BED_FADE_OUT_SECONDS * rate))
     length = end - start
     if length <= 0:
-        return
-    spans = [(line.start - start / rate, line.end - start / rate) for line in greeting]
-    bed = jingle.bed(length / rate, rate)[:length]
-    bed *= jingle.ducking_gain(length, rate, spans, mix.duck_db)
+        return []
+    bed = music.bed(length / rate, rate)[:length]
+    bed *= jingle.ducking_gain(length, rate, [((a - start) / rate, (b - start) / rate) for a, b in greeting],
+                               mix.duck_db)
     fade_in = min(length, int(BED_FADE_IN_SECONDS * rate))
     bed[:fade_in] *= np.linspace(0, 1, fade_in, dtype=np.float32)
     fade_out = min(length, int(BED_FADE_OUT_SECONDS * rate))
     bed[length - fade_out:] *= np.linspace(1, 0, fade_out, dtype=np.float32)
-    episode[start:end] += loudness.gain_to(target + mix.bed_db, jingle.LEVEL_LUFS) * bed
+    return [master.Music(start, loudness.gain_to(target + mix.bed_db, jingle.LEVEL_LUFS) * bed)]
 
 
 def _credits(script: Script, manifest: VoiceManifest) -> str:
@@ -183,7 +200,7 @@ def _credits(script: Script, manifest: VoiceManifest) -> str:
             "music made by dailycast.")
 
 
-def _expectation(ctx: StageContext, script: Script, timeline: list[TimedLine]) -> qa.Expectation:
+def _expectation(ctx: StageContext, script: Script, lines: list[tuple[str, float, float]]) -> qa.Expectation:
     mix = ctx.config.mix
     words = sum(len(line.text.split()) for line in script.lines)
     return qa.Expectation(
@@ -193,5 +210,5 @@ def _expectation(ctx: StageContext, script: Script, timeline: list[TimedLine]) -
         true_peak_ceiling_dbtp=mix.peak_dbfs,
         max_silence_seconds=mix.max_silence_seconds,
         hosts=ctx.host_names,
-        lines=[(line.speaker, line.start, line.end) for line in timeline],
+        lines=lines,
     )

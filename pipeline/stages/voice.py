@@ -58,8 +58,8 @@ def run(ctx: StageContext) -> VoiceManifest:
     for index, (name, source, line) in enumerate(zip(names, sources, script.lines), start=1):
         if use_cache:
             synthesis.place(source, folder / name)
-        samples, _ = audio.read_wav(folder / name)
-        voiced.append(VoicedLine(index=index, speaker=line.speaker, file=name, seconds=round(len(samples) / rate, 3)))
+        voiced.append(VoicedLine(index=index, speaker=line.speaker, file=name,
+                                 seconds=round(audio.wav_length(folder / name) / rate, 3)))
     manifest = VoiceManifest(
         sample_rate=rate,
         voices={host: ctx.voice(host).describe() for host in ctx.host_names},

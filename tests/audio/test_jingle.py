@@ -26,9 +26,24 @@ def test_no_partial_above_the_band_limit():
         assert spectrum[freqs > 0.45 * rate].sum() / spectrum.sum() < 1e-6
 
 
+def test_the_music_is_rendered_once_and_then_read_from_the_cache(tmp_path):
+    rendered = jingle.show_music(RATE, tmp_path)
+    [stored] = tmp_path.glob("music-*.npz")
+    stored_at = stored.stat().st_mtime_ns
+    again = jingle.show_music(RATE, tmp_path)
+    assert stored.stat().st_mtime_ns == stored_at
+    for name in ("intro", "outro", "bed_loop"):
+        assert np.array_equal(getattr(rendered, name), getattr(again, name))
+    stored.write_bytes(b"damaged")
+    assert np.array_equal(jingle.show_music(RATE, tmp_path).intro, rendered.intro)
+    assert len(list(tmp_path.glob("music-*.npz"))) == 1 and stored.read_bytes() != b"damaged"
+    assert jingle.show_music(22050, tmp_path).intro.shape != rendered.intro.shape  # one file per rate
+
+
 def test_the_bed_loops_without_a_click():
-    bed = jingle.bed(40, RATE)
-    loop = len(jingle._bed_loop(RATE))
+    music = jingle.show_music(RATE)
+    bed = music.bed(40, RATE)
+    loop = len(music.bed_loop)
     seam = np.abs(np.diff(bed[loop - 50 : loop + 50])).max()
     assert seam < 5 * np.abs(np.diff(bed[loop // 2 - 50 : loop // 2 + 50])).max() + 1e-3
 

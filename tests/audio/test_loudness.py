@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline import audio
-from pipeline.audio import loudness
+from pipeline.audio import loudness, mp3
 
 RATE = 44100
 
@@ -56,36 +56,33 @@ def test_silence_has_no_loudness():
     assert loudness.gain_to(-16, float("-inf")) == 1.0
 
 
-def test_the_limiter_holds_the_ceiling_and_leaves_quiet_passages_alone():
-    samples = _speechlike(10) * 8  # peaks well over full scale
-    samples[2 * RATE : 3 * RATE] = 0.01
-    limited = loudness.limit(samples, RATE, -2.0)
-    assert loudness.sample_peak_dbfs(limited) <= -2.0 + 1e-4
-    far_from_peaks = slice(int(2.1 * RATE), int(2.9 * RATE))  # beyond the look-ahead and the release
-    assert np.array_equal(limited[far_from_peaks], samples[far_from_peaks])
-    # Gain moves smoothly: no step from one sample to the next bigger than the signal itself explains.
-    ratio = np.divide(limited, samples, out=np.ones_like(samples), where=np.abs(samples) > 1e-3)
-    audible = np.abs(samples) > 1e-3
-    assert np.abs(np.diff(ratio))[audible[1:] & audible[:-1]].max() < 0.05
+def test_digital_silence_does_not_change_the_reading():
+    # The denormal guard: long runs of exact zeros between bursts read as ffmpeg reads them.
+    samples = _speechlike(12)
+    samples[2 * RATE : 5 * RATE] = 0
+    samples[7 * RATE : 9 * RATE] = 0
+    assert loudness.integrated_loudness(samples, RATE) == pytest.approx(_ffmpeg_loudness(samples).integrated_lufs,
+                                                                        abs=0.1)
 
 
-def test_limited_to_target_meets_the_target_after_the_limiter():
-    samples = _speechlike(20) * 0.05
-    out = loudness.limited_to_target(samples, RATE, -16.0, -1.5)
-    measured = _ffmpeg_loudness(out)
-    assert measured.integrated_lufs == pytest.approx(-16, abs=0.3)
-    assert loudness.sample_peak_dbfs(out) <= -1.5 + 1e-4
+def test_loudness_range_agrees_with_ffmpeg():
+    quiet_then_loud = np.concatenate([_speechlike(20) * 0.2, _speechlike(20, seed=2)])
+    steps = loudness.squared_sums(loudness.k_weighted(quiet_then_loud, RATE), loudness.step_size(RATE)) / \
+        loudness.step_size(RATE)
+    assert loudness.loudness_range(steps) == pytest.approx(_ffmpeg_loudness(quiet_then_loud).loudness_range_lu,
+                                                           abs=1.0)
+    assert loudness.loudness_range(steps) > 10  # 14 dB between the halves
 
 
 def test_measure_file_decodes_and_meters_an_mp3(tmp_path):
-    samples = loudness.limited_to_target(_speechlike(10) * 0.1, RATE, -19.0, -2.0)
-    gain = audio.encoder_gain_db(RATE, "128k", 1, 7)
-    audio.encode_mp3(tmp_path / "a.mp3", samples * 10 ** (-gain / 20), RATE, "128k", quality=7)
+    samples = _speechlike(10) * 0.1
+    (tmp_path / "a.mp3").write_bytes(mp3.encode_bytes(samples, mp3.Settings(RATE, "128k", 1, 7)))
     measured, decoded, rate = loudness.measure_file(tmp_path / "a.mp3")
     assert rate == RATE
     assert len(decoded) == pytest.approx(len(samples), abs=RATE * 0.05)
-    assert measured.integrated_lufs == pytest.approx(-19, abs=0.3)
-    assert measured.true_peak_dbtp <= -1.0
+    gain = mp3.calibrate(mp3.Settings(RATE, "128k", 1, 7)).gain_db
+    assert measured.integrated_lufs == pytest.approx(loudness.integrated_loudness(samples, RATE) + gain, abs=0.1)
+    assert measured.true_peak_dbtp == pytest.approx(loudness.true_peak_dbtp(samples) + gain, abs=0.5)
 
 
 @pytest.mark.parametrize("hz", [997.0, 9000.0, 17000.0])

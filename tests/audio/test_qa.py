@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from pipeline import audio
-from pipeline.audio import loudness, qa
+from pipeline.audio import loudness, mp3, qa
 
 RATE = 44100
 
@@ -61,9 +60,15 @@ def test_silence_before_the_first_and_after_the_last_word_is_not_a_hole():
     assert qa.evaluate(samples, RATE, GOOD, _expect(20, lines)).passed
 
 
-def test_check_reads_the_mp3(tmp_path):
-    samples = loudness.limited_to_target(_episode(), RATE, -19 + 0.45, -2)
-    audio.encode_mp3(tmp_path / "e.mp3", samples, RATE, "128k", quality=7)
+def test_measure_reads_the_samples_as_their_mp3_plays(tmp_path):
+    """The mix's QA reading (the encoder's input plus its measured offset) is what a decoder of the MP3 reads."""
+    settings = mp3.Settings(RATE, "128k", 1, 7)
+    gain = mp3.calibrate(settings).gain_db
+    samples = _episode() * loudness.gain_to(-19 - gain, loudness.integrated_loudness(_episode(), RATE))
+    (tmp_path / "e.mp3").write_bytes(mp3.encode_bytes(samples, settings))
+    measured = qa.measure(samples, RATE, 1, gain)
     report = qa.check(tmp_path / "e.mp3", _expect(12, LINES))
     assert report.passed, report.findings
-    assert report.integrated_lufs == pytest.approx(-19, abs=0.3)
+    assert measured.integrated_lufs == pytest.approx(-19, abs=0.05)
+    assert report.integrated_lufs == pytest.approx(measured.integrated_lufs, abs=0.1)
+    assert report.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=0.5)
