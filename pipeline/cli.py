@@ -10,11 +10,12 @@ import json
 import logging
 import signal
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
+from pipeline import clock
 from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError, DailycastError
 from pipeline.lock import LockedError
@@ -40,7 +41,7 @@ class _Obj:
 
 def _day(value: str | None, config: Config) -> date:
     if value is None:
-        return datetime.now(config.show.tz).date()
+        return clock.now().astimezone(config.show.tz).date()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -145,7 +146,7 @@ def stories_command(obj: _Obj, day: str | None, as_json: bool, force: bool, pins
         raise click.UsageError(f"{the_day} is already published: add --force to rank it again with these picks")
     if force or not published:
         run_day(config, the_day, only="stories", overrides=_overrides(pins, excludes))
-    ctx = StageContext(config=config, date=the_day, now=datetime.now(config.show.tz))
+    ctx = StageContext(config=config, date=the_day, now=clock.now().astimezone(config.show.tz))
     artifact = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
     click.echo(artifact.model_dump_json(indent=2) if as_json else stories_stage.render_table(artifact))
 
@@ -236,7 +237,7 @@ def schedule_command(obj: _Obj) -> None:
         job = scheduler.get_job(schedule.JOB_ID)
         fire = job.next_run_time if job else None
         click.echo(f"Next run: {schedule.describe_next(config)}")
-        if fire is not None and fire < schedule.clock.now():
+        if fire is not None and fire < clock.now():
             click.echo(f"A run missed at {fire:%Y-%m-%d %H:%M %Z} starts now (within the misfire grace time).")
         click.echo("Scheduler running; Ctrl-C or SIGTERM stops it.")
         sys.stdout.flush()
