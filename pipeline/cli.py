@@ -10,15 +10,17 @@ import json
 import logging
 import signal
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
+from pipeline import clock
 from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError, DailycastError
 from pipeline.lock import LockedError
 from pipeline.runner import STAGE_NAMES, TRIGGERS, RunRecord, run_day
+from pipeline.stages import publish as publish_stage
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -39,7 +41,7 @@ class _Obj:
 
 def _day(value: str | None, config: Config) -> date:
     if value is None:
-        return datetime.now(config.show.tz).date()
+        return clock.now().astimezone(config.show.tz).date()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -110,7 +112,7 @@ def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger
         if from_stage not in (None, "stories"):
             raise click.UsageError("--pin/--exclude change the stories: use them without --from-stage, or with "
                                    "--from-stage stories")
-        if not force and (config.work_root / the_day.isoformat() / "published.json").exists():
+        if not force and (config.workdir(the_day) / publish_stage.ARTIFACT).exists():
             raise click.UsageError(f"{the_day} is already published: add --force to make it again with these picks")
         from_stage = "stories"
     with console.stage_progress() as on_stage:
@@ -139,12 +141,12 @@ def stories_command(obj: _Obj, day: str | None, as_json: bool, force: bool, pins
 
     config = obj.config
     the_day = _day(day, config)
-    published = (config.work_root / the_day.isoformat() / "published.json").exists()
+    published = (config.workdir(the_day) / publish_stage.ARTIFACT).exists()
     if (pins or excludes) and published and not force:
         raise click.UsageError(f"{the_day} is already published: add --force to rank it again with these picks")
     if force or not published:
         run_day(config, the_day, only="stories", overrides=_overrides(pins, excludes))
-    ctx = StageContext(config=config, date=the_day, now=datetime.now(config.show.tz))
+    ctx = StageContext(config=config, date=the_day, now=clock.now().astimezone(config.show.tz))
     artifact = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
     click.echo(artifact.model_dump_json(indent=2) if as_json else stories_stage.render_table(artifact))
 
@@ -193,7 +195,7 @@ def serve(obj: _Obj, port: int, host: str) -> None:
 
 
 def _report(config: Config, record: RunRecord) -> None:
-    workdir = config.work_root / record.date
+    workdir = config.workdir(date.fromisoformat(record.date))
     if record.outcome == "awaiting-review":
         click.echo(f"{record.date} waits for review in {workdir}: `dailycast approve --date {record.date}` publishes "
                    f"it now, `dailycast hold --date {record.date}` keeps it back; otherwise it publishes as the review window closes before the deadline.")
@@ -208,7 +210,7 @@ def _report(config: Config, record: RunRecord) -> None:
     if record.outcome == "already-published":
         click.echo(f"{record.date} is already published. Use --force to make it again, or --from-stage.")
     elif record.outcome == "published":
-        published = json.loads((workdir / "published.json").read_text(encoding="utf-8"))
+        published = json.loads((workdir / publish_stage.ARTIFACT).read_text(encoding="utf-8"))
         if config.publish.target.provider == "local":
             click.echo(f"Episode: {config.publish_dir / published['audio_file']}")
             click.echo(f"Feed:    {config.publish_dir / 'feed.xml'}")
@@ -235,7 +237,7 @@ def schedule_command(obj: _Obj) -> None:
         job = scheduler.get_job(schedule.JOB_ID)
         fire = job.next_run_time if job else None
         click.echo(f"Next run: {schedule.describe_next(config)}")
-        if fire is not None and fire < schedule.clock.now():
+        if fire is not None and fire < clock.now():
             click.echo(f"A run missed at {fire:%Y-%m-%d %H:%M %Z} starts now (within the misfire grace time).")
         click.echo("Scheduler running; Ctrl-C or SIGTERM stops it.")
         sys.stdout.flush()
@@ -298,7 +300,7 @@ def hold(obj: _Obj, day: str | None) -> None:
 
     config = obj.config
     the_day = _day(day, config)
-    if (config.work_root / the_day.isoformat() / "published.json").exists():
+    if (config.workdir(the_day) / publish_stage.ARTIFACT).exists():
         raise DailycastError(f"{the_day} is already published; holding it changes nothing")
     review.mark(config, the_day, review.HELD)
     click.echo(f"{the_day} is held. `dailycast approve --date {the_day}` publishes it.")

@@ -318,6 +318,10 @@ class Config(Section):
     def work_root(self) -> Path:
         return self.resolve(self.work_dir)
 
+    def workdir(self, day: date) -> Path:
+        """The day's work folder: work/<date>/."""
+        return self.work_root / day.isoformat()
+
     @property
     def publish_dir(self) -> Path:
         return self.resolve(self.publish.dir)

@@ -32,7 +32,7 @@ class StageContext:
 
     @property
     def workdir(self) -> Path:
-        return self.config.work_root / self.date.isoformat()
+        return self.config.workdir(self.date)
 
     def path(self, name: str) -> Path:
         return self.workdir / name

@@ -33,13 +33,18 @@ def lead_time(config: Config) -> timedelta:
     Learnt: the 90th percentile of recent full runs plus the safety margin, rounded up to 5 minutes,
     never less than the fast path's reserve plus the margin.
     """
+    learnt = config.schedule.lead_minutes is None
+    return lead_for(config, history.typical_run_seconds(config) if learnt else None)
+
+
+def lead_for(config: Config, typical_seconds: float | None) -> timedelta:
+    """lead_time with the history's typical full run (history.typical_run_seconds) already read."""
     schedule = config.schedule
     if schedule.lead_minutes is not None:
         return timedelta(minutes=schedule.lead_minutes)
-    typical = history.typical_run_seconds(config)
-    if typical is None:
+    if typical_seconds is None:
         return timedelta(minutes=schedule.default_lead_minutes)
-    minutes = typical / 60 + schedule.safety_margin_minutes
+    minutes = typical_seconds / 60 + schedule.safety_margin_minutes
     minutes = max(minutes, schedule.fast_path_minutes + schedule.safety_margin_minutes)
     return timedelta(minutes=5 * math.ceil(minutes / 5))
 

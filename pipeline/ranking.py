@@ -195,10 +195,19 @@ def novelty(new_text: str, old_text: str, new_title: str = "") -> float:
     Only the opening of the new text counts: a follow-up says what is new at the top, and a full
     article page retelling yesterday's story should not look new just for being longer.
     """
+    return _share_new(new_text, new_title, _told_terms(old_text))
+
+
+def _told_terms(old_text: str) -> frozenset[str]:
+    """Every meaningful term of an earlier story's text: all of it was already told."""
+    return frozenset(_terms("", old_text, text_words=10_000))
+
+
+def _share_new(new_text: str, new_title: str, told: frozenset[str]) -> float:
     new_terms = set(_terms(new_title, new_text, text_words=LEDE_WORDS))
     if not new_terms:
         return 0.0
-    return len(new_terms - set(_terms("", old_text, text_words=10_000))) / len(new_terms)
+    return len(new_terms - told) / len(new_terms)
 
 
 # --- selection --------------------------------------------------------------------------------------
@@ -238,6 +247,7 @@ def rank(
 
     past = list(history)
     similarity = similarity_matrix(candidates, [(p.title, p.text) for p in past])
+    past_told = [_told_terms(p.text) for p in past]
     n = len(candidates)
     index = {id(a): i for i, a in enumerate(candidates)}
     groups = cluster(candidates, threshold, similarity[:n, :n])
@@ -266,7 +276,7 @@ def rank(
         if item.urls & exclude_urls:
             item.status, item.why = "excluded", "excluded by the producer"
             continue
-        _check_repeat(item, past, similarity, index, n, threshold)
+        _check_repeat(item, past, past_told, similarity, index, n, threshold)
 
     picked: list[Cluster] = []
     for item in sorted(clusters, key=lambda c: not c.pinned):  # stable: pinned first, then by score
@@ -299,8 +309,8 @@ def _matching_topics(group: list[Article], topics: list[Topic]) -> list[Topic]:
     return matched
 
 
-def _check_repeat(item: Cluster, past: list[PastStory], similarity: np.ndarray, index: dict, n: int,
-                  threshold: float) -> None:
+def _check_repeat(item: Cluster, past: list[PastStory], past_told: list[frozenset[str]], similarity: np.ndarray,
+                  index: dict, n: int, threshold: float) -> None:
     for offset, story in enumerate(past):
         shared = item.urls & story.urls
         if shared:
@@ -312,7 +322,8 @@ def _check_repeat(item: Cluster, past: list[PastStory], similarity: np.ndarray, 
         if closest < threshold:
             continue
         later = [a for a in item.articles if _later_than(a, story)]
-        share_new = max((novelty(a.text, story.text, a.title) for a in later), default=0.0) if story.text else 0.0
+        told = past_told[offset]
+        share_new = max((_share_new(a.text, a.title, told) for a in later), default=0.0) if story.text else 0.0
         if share_new >= FOLLOW_UP_NOVELTY:
             item.follow_up_of = story
             item.why = (f"follow-up to {story.title!r} from the episode of {story.episode}: "

@@ -20,7 +20,7 @@ WAITING, HELD, APPROVED = "waiting", "held", "approved"
 
 
 def _path(config: Config, day: date) -> Path:
-    return config.work_root / day.isoformat() / FILE
+    return config.workdir(day) / FILE
 
 
 def state(config: Config, day: date) -> str | None:

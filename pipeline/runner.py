@@ -327,7 +327,7 @@ def _safely(action, *args) -> None:
 
 
 def history(config: Config, day: date) -> list[dict]:
-    path = config.work_root / day.isoformat() / "runs.jsonl"
+    path = config.workdir(day) / "runs.jsonl"
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -21,7 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from pipeline import alerts, clock, history, runner
 from pipeline.config import Config, load_config
-from pipeline.deadline import deadline_for, lead_time
+from pipeline.deadline import deadline_for, lead_for, lead_time
 from pipeline.errors import ConfigError, DailycastError
 
 log = logging.getLogger("dailycast")
@@ -168,15 +168,19 @@ def _missed(config: Config, event: JobExecutionEvent) -> None:
 
 
 def describe_next(config: Config, now: datetime | None = None) -> str:
-    lead = lead_time(config)
-    fire = next_run(config, now)
-    if fire is None:
-        return "no run scheduled"
+    return plan_next(config, now)[1]
+
+
+def plan_next(config: Config, now: datetime | None = None) -> tuple[datetime | None, str]:
+    """The next run's time and its description, from one read of the history and one walk of the calendar."""
     if config.schedule.lead_minutes is not None:
-        source = "configured"
-    elif history.typical_run_seconds(config) is None:
-        source = "default until the history has 3 full runs"
+        typical, source = None, "configured"
     else:
-        source = "learnt from the run history"
-    return (f"{fire:%a %Y-%m-%d %H:%M %Z} (deadline {deadline_for(config, fire.date()):%H:%M}, "
-            f"lead {lead.total_seconds() / 60:.0f} min {source})")
+        typical = history.typical_run_seconds(config)
+        source = "default until the history has 3 full runs" if typical is None else "learnt from the run history"
+    lead = lead_for(config, typical)
+    fire = next_run(config, now, start_trigger(config, lead))
+    if fire is None:
+        return None, "no run scheduled"
+    return fire, (f"{fire:%a %Y-%m-%d %H:%M %Z} (deadline {deadline_for(config, fire.date()):%H:%M}, "
+                  f"lead {lead.total_seconds() / 60:.0f} min {source})")

@@ -125,15 +125,6 @@ def parse_feed(source: Source, body: bytes, headers: dict[str, str] | None = Non
     return result
 
 
-def read_source(source: Source, config: Config, fetcher: Fetcher | None = None) -> list[Article]:
-    """One source's articles; raises SourceError naming the source when it cannot be read."""
-    body, headers = fetch_feed(source, config, fetcher)
-    result = parse_feed(source, body, headers, config.stories.max_story_chars)
-    for warning in result.warnings:
-        log.warning("%s", warning)
-    return result.articles
-
-
 def read_all(config: Config, fetcher: Fetcher | None = None) -> list[SourceResult]:
     """Every configured source, concurrently; results in config order, failures as `error`."""
     fetcher = fetcher or feed_fetcher(config)

@@ -12,9 +12,8 @@ from pipeline.errors import ConfigError
 
 def collect(config: Config, limit: int = 10, now: datetime | None = None) -> dict[str, Any]:
     try:
-        fire = schedule.next_run(config, now)
+        fire, next_text = schedule.plan_next(config, now)
         next_run = fire.isoformat() if fire else None
-        next_text = schedule.describe_next(config, now)
     except ConfigError as exc:
         next_run, next_text = None, f"not schedulable: {exc}"
     return {

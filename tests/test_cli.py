@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,11 @@ def test_run_ends_by_printing_where_the_episode_and_the_feed_are(quick_config, c
     assert Path(printed["Episode"]).is_file() and printed["Episode"].endswith(".mp3")
     assert Path(printed["Feed"]) == quick_config.publish_dir / "feed.xml"
     assert "http://localhost:8000/feed.xml" in printed["Listen"]
+
+
+def test_without_date_the_day_is_today_in_the_show_timezone_by_the_pipeline_clock(tmp_path: Path, capsys, monkeypatch):
+    path = write_config(tmp_path, show_config(tmp_path, show={"timezone": "Europe/Amsterdam"}))
+    # 23:30 UTC on the 29th is already the 30th in Amsterdam.
+    monkeypatch.setattr("pipeline.clock.now", lambda: datetime(2026, 11, 29, 23, 30, tzinfo=timezone.utc))
+    assert main(["--config", str(path), "hold"]) == 0
+    assert "2026-11-30 is held." in capsys.readouterr().out

@@ -18,7 +18,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ranking"
 
 def _sample_articles():
     config = load_config(REPO / "config.yaml")
-    return [a for source in config.sources for a in sources.read_source(source, config)], config
+    results = sources.read_all(config)
+    assert [r.error for r in results if r.error] == []
+    return [a for result in results for a in result.articles], config
 
 
 def _article(source: str, title: str, text: str, url: str | None = None, published: datetime | None = None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from pipeline import runner
+from pipeline import history, runner, schedule
+from pipeline import status as show_status
 from pipeline.cli import main
 
 DAY = date(2026, 11, 30)
@@ -25,6 +26,18 @@ def test_status_lists_runs_and_the_next_run_as_json_and_as_a_table(quick_config,
     assert main(["--config", str(quick_config.path), "status"]) == 0
     table = capsys.readouterr().out
     assert "2026-11-30" in table and "published" in table and "Next scheduled run:" in table
+
+
+def test_status_reads_the_history_once_and_walks_the_calendar_once(quick_config, monkeypatch):
+    calls = []
+    for module, name in ((history, "typical_run_seconds"), (history, "recent_runs"), (schedule, "next_run")):
+        def counted(*args, _real=getattr(module, name), _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(module, name, counted)
+    data = show_status.collect(quick_config)
+    assert data["next_run"] and "lead 60 min default" in data["next_run_text"]
+    assert sorted(calls) == ["next_run", "recent_runs", "typical_run_seconds"]
 
 
 def test_status_on_a_fresh_show_says_so(quick_config, capsys):

@@ -9,7 +9,6 @@ Errors from a target's library are raised as PublishError, naming the target and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from pipeline.errors import StageError
@@ -28,13 +27,13 @@ class PublishError(StageError):
 @dataclass(frozen=True)
 class Upload:
     name: str  # relative to the site's root, e.g. "episodes/2026-11-30-1a2b3c4d5e.mp3"
-    source: Path | bytes
+    source: bytes
     content_type: str
     cache_control: str
 
     @property
     def size(self) -> int:
-        return len(self.source) if isinstance(self.source, bytes) else self.source.stat().st_size
+        return len(self.source)
 
 
 class Target:

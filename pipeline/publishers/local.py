@@ -7,7 +7,6 @@ old file or the new one, never half of one.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from pydantic import Field
@@ -48,13 +47,10 @@ class LocalTarget(Target):
         target = self._path(upload.name)
         try:
             with files.atomic_path(target) as tmp:
-                if isinstance(upload.source, bytes):
-                    with open(tmp, "wb") as handle:
-                        handle.write(upload.source)
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                else:
-                    shutil.copyfile(upload.source, tmp)
+                with open(tmp, "wb") as handle:
+                    handle.write(upload.source)
+                    handle.flush()
+                    os.fsync(handle.fileno())
                 self._check(upload, tmp.stat().st_size)
         except OSError as exc:
             raise PublishError(f"{self.describe()}: cannot write {upload.name}: {exc.strerror or exc}") from None

@@ -99,8 +99,7 @@ class S3Target(Target):
             raise PublishError(f"{self.describe()}: {what} {name} failed: {exc}") from None
 
     def put(self, upload: Upload) -> None:
-        body = upload.source if isinstance(upload.source, bytes) else upload.source.read_bytes()
-        self._call("upload of", upload.name, self.client.put_object, Key=self._key(upload.name), Body=body,
+        self._call("upload of", upload.name, self.client.put_object, Key=self._key(upload.name), Body=upload.source,
                    ContentType=upload.content_type, CacheControl=upload.cache_control)
         self._check(upload, self.size(upload.name))
 

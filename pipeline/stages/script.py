@@ -56,9 +56,8 @@ def grounds(ctx: StageContext, stories: StoriesArtifact) -> Grounds:
     )
 
 
-def check(lines: list[Line], ctx: StageContext, stories: StoriesArtifact, *, length: bool = True) -> list[Finding]:
-    target = ctx.config.script.target_words if length else None
-    return check_script(lines, grounds(ctx, stories), target)
+def check(lines: list[Line], ctx: StageContext, stories: StoriesArtifact) -> list[Finding]:
+    return check_script(lines, grounds(ctx, stories), ctx.config.script.target_words)
 
 
 def run(ctx: StageContext) -> Script:
@@ -171,9 +170,8 @@ def _since(started: float) -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def save(ctx: StageContext, script: Script, stories: StoriesArtifact | None = None) -> None:
+def save(ctx: StageContext, script: Script, stories: StoriesArtifact) -> None:
     """script.json and script.md together; script.md gets script.json's time, so a later edit shows."""
-    stories = stories or ctx.read("stories.json", StoriesArtifact)
     files.write_model(ctx.path(ARTIFACT), script)
     files.write_text(ctx.path(READABLE), readable(script, [s.title for s in stories.stories]))
     stamp = ctx.path(ARTIFACT).stat().st_mtime_ns

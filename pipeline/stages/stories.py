@@ -127,7 +127,7 @@ def previous_stories(config: Config, day) -> list[ranking.PastStory]:
 
 
 def _saved_stories(config: Config, day) -> StoriesArtifact | None:
-    path = config.work_root / day.isoformat() / ARTIFACT
+    path = config.workdir(day) / ARTIFACT
     try:
         return StoriesArtifact.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError, ValueError):

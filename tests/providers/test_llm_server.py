@@ -46,6 +46,7 @@ def test_the_openai_writer_finds_the_json_mode_a_llama_server_accepts(llama_serv
     lines, answer = _answer(writer, day_brief)
     assert writer.response_format == "json_object_schema"  # json_schema was refused with HTTP 500
     assert answer.lstrip().startswith("{")  # the grammar held the model to JSON
+    assert lines, f"no lines parsed from the answer: {answer[:300]!r}"
     assert all(line.speaker in ("Oliver", "Shelby") for line in lines)
     assert writer.usage.calls == 1 and writer.usage.prompt_tokens > 200 and writer.usage.completion_tokens > 0
 
@@ -74,6 +75,7 @@ def test_the_llamacpp_writer_runs_the_gguf_in_process(gemma_path, day_brief):
                                             max_tokens=60, article_words=50, temperature=0))
     lines, answer = _answer(writer, day_brief)
     assert answer.lstrip().startswith("{")
+    assert lines, f"no lines parsed from the answer: {answer[:300]!r}"
     assert all(line.speaker in ("Oliver", "Shelby") for line in lines)
     assert writer.usage.calls == 1 and writer.usage.prompt_tokens > 200
 
