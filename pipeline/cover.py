@@ -7,6 +7,7 @@ drawn from the show's title alone, so the same config always gives the same byte
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from pathlib import Path
 
@@ -14,21 +15,28 @@ from pipeline import files
 from pipeline.config import Config
 
 SIZE = 3000
-GENERATED_NAME = "cover.jpg"
+GENERATED_STEM = "cover"
 
 
 def cover_image(config: Config) -> Path:
-    """The cover to use: `show.cover` when configured, else the generated one (made once, on demand)."""
+    """The cover to use: `show.cover` when configured, else the generated one (drawn once per title).
+
+    The generated file's name holds a hash of the title and of this drawing code, so a new title or a
+    new design draws a new cover, and an unchanged one is never drawn again.
+    """
     if config.show.cover is not None:
         return config.resolve(config.show.cover)
-    path = config.work_root / GENERATED_NAME
-    data = draw_cover(config.show.title)
-    if not path.exists() or path.read_bytes() != data:
-        files.write_bytes(path, data)
+    key = hashlib.sha256(Path(__file__).read_bytes() + config.show.title.encode("utf-8")).hexdigest()[:12]
+    path = config.work_root / f"{GENERATED_STEM}-{key}.jpg"
+    if not path.exists():
+        files.write_bytes(path, draw_cover(config.show.title))
+        for stale in config.work_root.glob(f"{GENERATED_STEM}-*.jpg"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return path
 
 
-@functools.cache  # deterministic; asked for by the mix (ID3) and by publish in the same run
+@functools.cache  # deterministic
 def draw_cover(title: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 

@@ -18,8 +18,14 @@ def test_a_configured_cover_wins(config, tmp_path):
     assert cover_image(config) == tmp_path / "art.png"
 
 
-def test_the_generated_cover_is_written_once_under_work(config):
+def test_the_generated_cover_is_drawn_once_per_title_under_work(config, monkeypatch):
     path = cover_image(config)
-    assert path == config.work_root / "cover.jpg"
-    stamp = path.stat().st_mtime_ns
-    assert cover_image(config) == path and path.stat().st_mtime_ns == stamp
+    assert path.parent == config.work_root and path.name.startswith("cover-") and path.suffix == ".jpg"
+    assert path.read_bytes() == draw_cover(config.show.title)
+    monkeypatch.setattr("pipeline.cover.draw_cover", lambda title: (_ for _ in ()).throw(AssertionError("drawn")))
+    assert cover_image(config) == path  # not drawn again
+    monkeypatch.undo()
+    config.show.title = "Another Show"
+    renamed = cover_image(config)
+    assert renamed != path and renamed.read_bytes() == draw_cover("Another Show")
+    assert list(config.work_root.glob("cover-*.jpg")) == [renamed]  # the old title's cover is gone

@@ -7,10 +7,12 @@ order by one top-level CTOC, which is what Apple Podcasts, Overcast and Pocket C
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import files
 from pipeline.errors import StageError
 
 EMBEDDED_COVER_PX = 1400  # Apple's minimum for show art; the embedded copy need not be bigger
@@ -32,21 +34,31 @@ class EpisodeTags:
     date: str  # ISO date
     comment: str
     language: str = "eng"
-    cover: Path | None = None
+    cover: bytes | None = None  # JPEG, from embedded_cover
     chapters: list[Chapter] = field(default_factory=list)
 
 
-def embedded_cover(path: Path) -> tuple[bytes, str]:
-    """The cover as JPEG bytes, scaled down to EMBEDDED_COVER_PX: a 3000 px image would bloat every MP3."""
+def embedded_cover(path: Path, cache_dir: Path | None = None) -> bytes:
+    """The cover as JPEG bytes, scaled down to EMBEDDED_COVER_PX: a 3000 px image would bloat every MP3.
+
+    With `cache_dir`, the scaled copy is kept there, keyed by the cover file's path, size and time.
+    """
     try:
         stat = path.stat()
     except OSError as exc:
         raise StageError(f"{path}: cover art is missing (show.cover in config.yaml): {exc}") from None
-    return _embedded_cover(str(path), stat.st_mtime_ns, stat.st_size)
+    identity = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{EMBEDDED_COVER_PX}"
+    cached = cache_dir / f"cover-embedded-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.jpg" if cache_dir else None
+    if cached is not None and cached.exists():
+        return cached.read_bytes()
+    data = _embedded_cover(str(path), stat.st_mtime_ns, stat.st_size)
+    if cached is not None:
+        files.write_bytes(cached, data)
+    return data
 
 
 @functools.lru_cache(maxsize=4)
-def _embedded_cover(path_text: str, mtime_ns: int, size: int) -> tuple[bytes, str]:
+def _embedded_cover(path_text: str, mtime_ns: int, size: int) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path_text)
@@ -60,7 +72,7 @@ def _embedded_cover(path_text: str, mtime_ns: int, size: int) -> tuple[bytes, st
             image.save(buffer, format="JPEG", quality=88, optimize=True)
     except (OSError, UnidentifiedImageError) as exc:
         raise StageError(f"{path}: cover art is not a readable image (show.cover in config.yaml): {exc}") from None
-    return buffer.getvalue(), "image/jpeg"
+    return buffer.getvalue()
 
 
 def write_tags(path: Path, tags: EpisodeTags) -> None:
@@ -75,8 +87,7 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(COMM(encoding=3, lang=tags.language, desc="", text=tags.comment))
     if tags.cover is not None:
-        data, mime = embedded_cover(tags.cover)
-        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
+        id3.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=tags.cover))
     ids = []
     for number, chapter in enumerate(tags.chapters):
         element = f"chp{number}"

@@ -126,6 +126,7 @@ def run(ctx: StageContext) -> MixedEpisode:
         expectation = _expectation(ctx, script, [(line.speaker, start / rate, end / rate)
                                                  for line, (start, end) in zip(script.lines, spans)])
         report = qa.evaluate(final, rate, qa.measure(final, rate, mix.channels, calibration.gain_db), expectation)
+        cover = id3.embedded_cover(cover_image(ctx.config), cache)
         frames = encoding.finish()
         seconds = round(frames * mp3.FRAME / rate, 3)
         stories = ctx.read("stories.json", StoriesArtifact)
@@ -138,7 +139,7 @@ def run(ctx: StageContext) -> MixedEpisode:
             date=ctx.date.isoformat(),
             comment=_credits(script, manifest),
             language="nld" if ctx.config.show.language == "nl" else "eng",
-            cover=cover_image(ctx.config),
+            cover=cover,
             chapters=chapter_list,
         ))
         files.write_text(ctx.path(QA_REPORT), json.dumps(report.to_dict(), indent=2) + "\n")
