@@ -8,10 +8,10 @@ stream, and a decoder plays it as if it had been encoded in one piece: every sam
 
 What makes the join sample-exact is LAME's framing, measured once per encoder build and settings
 (`calibrate`): a decoder plays `priming` samples of encoder delay before the first input sample, and
-`n` input samples take `ceil(n / 1152) + 1` frames (ffmpeg hands LAME whole frames, LAME adds one to
-flush). So when segment A (input samples [a, b)) ends, its frames have played up to
-a + frames * 1152 in decoded time, and segment B starts its input exactly there: the samples between
-b and that point (26 to 52 ms of the pause) are the ones A's end padding and B's priming stand in
+`n` input samples take `ceil(n / frame) + flush` frames of `frame` samples each (1152, or 576 below
+32 kHz: ffmpeg hands LAME whole frames, and LAME flushes with 1152 samples' worth, one or two frames). So when segment A (input samples [a, b))
+ends, its frames have played up to a + frames * frame in decoded time, and segment B starts its input exactly there: the samples between
+b and that point (one to two frames, 26 to 52 ms of the pause at 44.1 kHz) are the ones A's end padding and B's priming stand in
 for. The seam lies in digital silence, so nothing of the programme is lost, and every sample after
 it plays at its own position plus `priming`. An encoder that frames differently is encoded in one
 piece.
@@ -29,7 +29,7 @@ import json
 import subprocess
 import tempfile
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,10 +38,14 @@ from pipeline import files
 from pipeline.audio import ffmpeg, to_int16
 from pipeline.errors import StageError
 
-FRAME = 1152  # samples per MPEG-1 Layer III frame
-CALIBRATION_VERSION = 1
-_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 Layer III
-_RATES = (44100, 48000, 32000)  # MPEG-1
+CALIBRATION_VERSION = 2
+# Layer III by MPEG version (the header's two version bits): kbps by bitrate index, Hz by rate index,
+# samples per frame. MPEG-2 and 2.5 are the low rates (16-24 kHz and below), with half-size frames.
+_LAYER_III = {
+    3: ((0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320), (44100, 48000, 32000), 1152),
+    2: ((0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160), (22050, 24000, 16000), 576),
+    0: ((0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160), (11025, 12000, 8000), 576),
+}
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,13 @@ class Calibration:
 
     gain_db: float  # how much louder (negative: quieter) the MP3 decodes than the PCM fed in
     priming: int  # samples a decoder plays before the first input sample
+    frame: int = 1152  # samples per frame: 1152 (MPEG-1, 32-48 kHz) or 576 (lower rates)
+    flush: int = 1  # frames LAME adds after the input's last (partial) frame: 1152 samples' worth
     frames_known: bool = True  # the encoder follows `frames`, so parts can be joined
 
-    @staticmethod
-    def frames(samples: int) -> int:
-        return -(-samples // FRAME) + 1
+    def frames(self, samples: int) -> int:
+        """The frames LAME makes of `samples` input samples."""
+        return -(-samples // self.frame) + self.flush
 
 
 def command(settings: Settings, target: str) -> list[str]:
@@ -99,23 +105,26 @@ def decode_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(result.stdout, dtype="<i2").astype(np.float32) / 32768.0
 
 
-def count_frames(data: bytes | memoryview, offset: int = 0) -> int:
-    """The MPEG-1 Layer III frames from `offset` to the end; StageError at anything that is not one."""
-    count, position, size = 0, offset, len(data)
+def count_frames(data: bytes | memoryview) -> tuple[int, int]:
+    """(frames, samples per frame) of a Layer III stream; StageError at anything that is not a frame."""
+    count, position, size, frame = 0, 0, len(data), 0
     while position < size:
         if size - position < 4:
             raise StageError(f"MP3 stream: {size - position} stray bytes at its end")
         header = int.from_bytes(data[position : position + 4], "big")
-        bitrate_index, rate_index = (header >> 12) & 15, (header >> 10) & 3
-        if header >> 21 != 0x7FF or (header >> 19) & 3 != 3 or (header >> 17) & 3 != 1 \
+        version, bitrate_index, rate_index = (header >> 19) & 3, (header >> 12) & 15, (header >> 10) & 3
+        if header >> 21 != 0x7FF or version not in _LAYER_III or (header >> 17) & 3 != 1 \
                 or bitrate_index in (0, 15) or rate_index == 3:
-            raise StageError(f"MP3 stream: no MPEG-1 Layer III frame at byte {position}")
-        length = 144 * _BITRATES_KBPS[bitrate_index] * 1000 // _RATES[rate_index] + ((header >> 9) & 1)
-        position += length
+            raise StageError(f"MP3 stream: no Layer III frame at byte {position}")
+        bitrates, rates, samples = _LAYER_III[version]
+        if frame and samples != frame:
+            raise StageError(f"MP3 stream: the frame at byte {position} changes the MPEG version")
+        frame = samples
+        position += samples // 8 * bitrates[bitrate_index] * 1000 // rates[rate_index] + ((header >> 9) & 1)
         count += 1
     if position != size:
         raise StageError("MP3 stream: the last frame is cut short")
-    return count
+    return count, frame
 
 
 def calibrate(settings: Settings, cache_dir: Path | None = None) -> Calibration:
@@ -151,23 +160,27 @@ def _measure(settings: Settings) -> Calibration:
     signal = np.concatenate([np.zeros(lead, np.float32), burst, np.zeros(rate // 4, np.float32), tone])
     encoded = encode_bytes(signal, settings)
     decoded = decode_bytes(encoded)
-    if len(decoded) != count_frames(encoded) * FRAME:
+    frames, frame = count_frames(encoded)
+    if len(decoded) != frames * frame:
         raise StageError("MP3 calibration: the decoder did not play every frame")
 
-    search = decoded[: lead + len(burst) + 4 * FRAME]
+    search = decoded[: lead + len(burst) + 4 * frame]
     correlation = np.correlate(search, burst, mode="valid")
     priming = int(np.argmax(np.abs(correlation))) - lead
-    if not 0 <= priming < 4 * FRAME:
+    if not 0 <= priming < 4 * frame:
         raise StageError(f"MP3 calibration: an encoder delay of {priming} samples is not plausible")
     tone_at = priming + len(signal) - len(tone)
     middle = slice(tone_at + rate // 2, tone_at + len(tone) - rate // 2)  # away from the codec's edges
     played = decoded[middle]
     gain_db = float(10 * np.log10(np.mean(played**2) / np.mean(tone[rate // 2 : -rate // 2] ** 2)))
 
-    lengths = [len(signal), 8 * FRAME - 1, 8 * FRAME, 8 * FRAME + 1]
-    known = all(count_frames(encoded if length == len(signal) else encode_bytes(np.zeros(length, np.float32), settings))
-                == Calibration.frames(length) for length in lengths)
-    return Calibration(gain_db=round(gain_db, 3), priming=priming, frames_known=known)
+    calibration = Calibration(gain_db=round(gain_db, 3), priming=priming, frame=frame,
+                              flush=frames - -(-len(signal) // frame))
+    edge = 8 * frame
+    known = all(
+        count_frames(encode_bytes(np.zeros(length, np.float32), settings))[0] == calibration.frames(length)
+        for length in (edge - 1, edge, edge + 1))
+    return replace(calibration, frames_known=known)
 
 
 def plan_segments(total: int, silences: list[tuple[int, int]], parts: int, calibration: Calibration,
@@ -176,7 +189,7 @@ def plan_segments(total: int, silences: list[tuple[int, int]], parts: int, calib
 
     Each seam lies in one of `silences` (sample spans of digital silence), as near as there is one to
     an equal share of the episode. The next range starts where the previous range's frames end (see
-    the module docstring), so a seam needs 1152 to 2303 samples of the silence plus
+    the module docstring), so a seam needs one to two frames of the silence plus
     `margin` on either side. Fewer ranges when the silences do not allow more, and one when the
     encoder's framing is not known.
     """
@@ -187,7 +200,7 @@ def plan_segments(total: int, silences: list[tuple[int, int]], parts: int, calib
         best = None
         for first, last in silences:
             seam = first + margin
-            following = start + calibration.frames(seam - start) * FRAME
+            following = start + calibration.frames(seam - start) * calibration.frame
             if seam <= start + margin or following > last - margin or following >= total - margin:
                 continue
             if best is None or abs(seam - ideal) < abs(best[0] - ideal):
@@ -237,7 +250,7 @@ class ParallelEncode:
         with open(self.path, "wb") as joined:
             for encoder in self._encoders:
                 data = encoder.part.read_bytes()
-                frames, expected = count_frames(data), self.calibration.frames(encoder.end - encoder.start)
+                frames, expected = count_frames(data)[0], self.calibration.frames(encoder.end - encoder.start)
                 if frames != expected and len(self._encoders) > 1:
                     raise StageError(f"{self.path}: an encoder made {frames} frames of {encoder.end - encoder.start} "
                                      f"samples, expected {expected}: the parts would not join exactly")

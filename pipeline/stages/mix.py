@@ -128,7 +128,7 @@ def run(ctx: StageContext) -> MixedEpisode:
         report = qa.evaluate(final, rate, qa.measure(final, rate, mix.channels, calibration.gain_db), expectation)
         cover = id3.embedded_cover(cover_image(ctx.config), cache)
         frames = encoding.finish()
-        seconds = round(frames * mp3.FRAME / rate, 3)
+        seconds = round(frames * calibration.frame / rate, 3)
         stories = ctx.read("stories.json", StoriesArtifact)
         chapter_list = chapters.build(timeline, stories.stories, seconds,
                                       (outro_at + offset) / rate if mix.jingle else None)

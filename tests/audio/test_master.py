@@ -99,6 +99,20 @@ def test_a_target_out_of_reach_stops_at_a_bound_and_keeps_the_speech():
     assert plan.predicted_lufs > -19 + 1  # reported, for the QA gate to refuse
 
 
+def test_the_speech_is_measured_in_two_halves_as_in_one_piece():
+    speech = np.concatenate([_speechlike(8), np.zeros(RATE // 2, np.float32), _speechlike(8, seed=2)])
+    block = master.block_size(RATE)
+    cut = master._silent_block_edge(speech, RATE, block)
+    assert cut is not None and cut % block == 0 and not speech[cut - int(0.1 * RATE) : cut + 1].any()
+    weighted, energy, peaks = master._measure_speech(speech, RATE, block)
+    whole = loudness.k_weighted(speech, RATE)
+    assert np.abs(weighted - whole).max() < 1e-6
+    assert np.allclose(energy, loudness.squared_sums(whole, block), rtol=1e-4, atol=1e-12)
+    assert np.array_equal(peaks, master._block_peaks(speech, block))
+    unbroken = (0.1 * np.random.default_rng(4).standard_normal(8 * RATE)).astype(np.float32)
+    assert master._silent_block_edge(unbroken, RATE, block) is None  # no pause: one piece
+
+
 def test_silence_plans_a_unit_gain():
     program = master.Program(np.zeros(3 * RATE, np.float32), [], RATE)
     plan = master.plan(program, -19.0, -1.6)

@@ -33,34 +33,57 @@ def test_the_calibration_finds_the_encoders_delay_and_level():
     lag = int(np.argmax(np.correlate(decoded[: RATE], signal[RATE // 2 : RATE // 2 + 2000], mode="valid"))) - RATE // 2
     assert lag == calibration.priming
     assert -1.0 < calibration.gain_db < 0.0  # LAME at 128 kbps plays a little quieter
-    assert len(decoded) == calibration.frames(len(signal)) * mp3.FRAME
+    assert len(decoded) == calibration.frames(len(signal)) * calibration.frame == (RATE // 1152 + 2) * 1152
 
 
 def test_the_calibration_is_kept_on_disk_and_a_damaged_copy_is_measured_again(tmp_path):
     first = mp3.calibrate(SETTINGS, tmp_path)
     [stored] = tmp_path.glob("mp3-calibration-*.json")
-    assert json.loads(stored.read_text()) == {"gain_db": first.gain_db, "priming": first.priming, "frames_known": True}
-    stored.write_text('{"gain_db": 9.0, "priming": 5, "frames_known": true}')
+    assert json.loads(stored.read_text()) == {"gain_db": first.gain_db, "priming": first.priming, "frame": 1152,
+                                              "flush": 1, "frames_known": True}
+    stored.write_text('{"gain_db": 9.0, "priming": 5, "frame": 1152, "flush": 1, "frames_known": true}')
     assert mp3.calibrate(SETTINGS, tmp_path).priming == 5  # the cache is what is used
     stored.write_text("{not json")
     assert mp3.calibrate(SETTINGS, tmp_path) == first
     assert json.loads(stored.read_text())["priming"] == first.priming
 
 
-@pytest.mark.parametrize("edge", [-1, 0, 1, mp3.FRAME - 47, mp3.FRAME - 46])
+@pytest.mark.parametrize("edge", [-1, 0, 1, 1152 - 47, 1152 - 46])
 def test_the_frame_rule_holds_around_a_frames_edge(edge):
     # 4460550 samples (a real episode's last part) once showed the rule one frame short.
-    for length in (100 * mp3.FRAME + edge, 4460550):
+    calibration = mp3.calibrate(SETTINGS)
+    for length in (100 * 1152 + edge, 4460550):
         data = mp3.encode_bytes(np.zeros(length, np.float32), SETTINGS)
-        assert mp3.count_frames(data) == mp3.Calibration.frames(length), length
+        assert mp3.count_frames(data) == (calibration.frames(length), 1152), length
+
+
+@pytest.mark.parametrize("rate, bitrate, frame", [(22050, "64k", 576), (24000, "96k", 576), (48000, "192k", 1152)])
+def test_other_rates_are_calibrated_and_join_too(tmp_path, rate, bitrate, frame):
+    settings = mp3.Settings(rate, bitrate, 1, 7)
+    calibration = mp3.calibrate(settings)
+    assert calibration.frame == frame and calibration.frames_known
+    assert calibration.frame * calibration.flush == 1152
+    samples = np.concatenate([np.ones(rate, np.float32) * 0.1, np.zeros(rate // 2, np.float32),
+                              np.ones(rate, np.float32) * 0.1])
+    [(_, seam), (following, _)] = mp3.plan_segments(len(samples), [(rate, rate + rate // 2)], 2, calibration,
+                                                    margin=rate // 100)
+    with mp3.ParallelEncode(tmp_path / "e.mp3", settings, calibration) as encoding:
+        encoding.add(0, seam, samples[:seam])
+        encoding.add(following, len(samples), samples[following:])
+        frames = encoding.finish()
+    decoded = mp3.decode_bytes((tmp_path / "e.mp3").read_bytes())
+    assert len(decoded) == frames * frame
+    second_start = calibration.priming + rate + rate // 2
+    assert np.abs(decoded[second_start - rate // 10 : second_start - rate // 50]).max() < 1e-3  # still the pause
+    assert np.abs(decoded[second_start + rate // 50 : second_start + rate // 10]).mean() > 0.05  # then sound, on time
 
 
 def test_frames_are_counted_and_a_broken_stream_is_named():
     data = mp3.encode_bytes(np.zeros(RATE, np.float32), SETTINGS)
-    assert mp3.count_frames(data) == mp3.calibrate(SETTINGS).frames(RATE)
+    assert mp3.count_frames(data) == (mp3.calibrate(SETTINGS).frames(RATE), 1152)
     with pytest.raises(StageError, match="cut short"):
         mp3.count_frames(data[:-100])
-    with pytest.raises(StageError, match="no MPEG-1 Layer III frame at byte 0"):
+    with pytest.raises(StageError, match="no Layer III frame at byte 0"):
         mp3.count_frames(b"ID3" + data)
 
 
@@ -71,7 +94,7 @@ def test_seams_go_in_silences_near_equal_shares():
     assert len(ranges) == 3 and ranges[0][0] == 0 and ranges[-1][1] == len(samples)
     for part, ((start, seam), (following, _)) in enumerate(zip(ranges, ranges[1:]), start=1):
         assert any(first + 441 <= seam and following <= last - 441 for first, last in silences)
-        assert following == start + calibration.frames(seam - start) * mp3.FRAME
+        assert following == start + calibration.frames(seam - start) * calibration.frame
         assert abs(seam - len(samples) * part / 3) < 4.4 * RATE  # the nearest pause: lines are at most 4 s
     assert mp3.plan_segments(len(samples), [], 3, calibration, margin=441) == [(0, len(samples))]
     short = [(first, first + 1500) for first, _ in silences]  # too short to hold a seam
@@ -90,13 +113,13 @@ def test_parts_encoded_side_by_side_play_like_one_encode(tmp_path):
     assert not list(tmp_path.glob(".mp3-*"))  # the parts are cleaned up
     joined = mp3.decode_bytes((tmp_path / "joined.mp3").read_bytes())
     whole = mp3.decode_bytes(mp3.encode_bytes(samples, SETTINGS))
-    assert len(joined) == frames * mp3.FRAME == calibration.frames(len(samples)) * mp3.FRAME
+    assert len(joined) == frames * 1152 == calibration.frames(len(samples)) * 1152
     reference = np.concatenate([np.zeros(calibration.priming, np.float32), samples])[: len(joined)]
     error_joined = np.sqrt(np.mean((joined[: len(reference)] - reference) ** 2))
     error_whole = np.sqrt(np.mean((whole[: len(reference)] - reference) ** 2))
     assert error_joined < 1.1 * error_whole  # every sample where it belongs: no shift at the seams
     for _, seam in ranges[:-1]:  # and the seams are silent: no click
-        around = joined[seam + calibration.priming : seam + calibration.priming + 2 * mp3.FRAME]
+        around = joined[seam + calibration.priming : seam + calibration.priming + 2 * 1152]
         assert np.abs(around).max() < 1e-3
 
 
@@ -109,7 +132,7 @@ def test_a_failing_encoder_is_reported_with_the_file(tmp_path):
 
 
 def test_parts_that_would_not_join_exactly_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(mp3.Calibration, "frames", staticmethod(lambda samples: samples // mp3.FRAME))
+    monkeypatch.setattr(mp3.Calibration, "frames", lambda self, samples: samples // self.frame)
     with pytest.raises(StageError, match="would not join exactly"):
         with mp3.ParallelEncode(tmp_path / "episode.mp3", SETTINGS, mp3.calibrate(SETTINGS)) as encoding:
             encoding.add(0, RATE, np.zeros(RATE, np.float32))

@@ -286,6 +286,25 @@ def test_stereo_aims_at_minus_16(tmp_path, tone_voices):
     assert measured.true_peak_dbtp <= -1.0
 
 
+def test_a_low_rate_show_is_encoded_in_parts_too(tmp_path, tone_voices, monkeypatch):
+    """22.05 kHz is MPEG-2 (576-sample frames): calibrated and joined as exactly as 44.1 kHz."""
+    monkeypatch.setattr(mix.synthesis, "cores", lambda: 2)
+    planned = []
+    real_plan = mp3.plan_segments
+    monkeypatch.setattr(mp3, "plan_segments", lambda *args, **kwargs: planned.append(real_plan(*args, **kwargs))
+                        or planned[-1])
+    data = show_config(tmp_path, hosts=tone_voices, mix={"sample_rate": 22050, "bitrate": "64k"})
+    config = load_config(write_config(tmp_path, data))
+    runner.run_day(config, DAY)
+    day = config.work_root / DAY.isoformat()
+    assert [len(ranges) for ranges in planned] == [2]
+    measured, samples, rate = loudness.measure_file(day / mix.AUDIO)
+    episode = MixedEpisode.model_validate_json((day / mix.ARTIFACT).read_text())
+    assert rate == 22050 and len(samples) / rate == pytest.approx(episode.seconds, abs=0.001)
+    assert measured.integrated_lufs == pytest.approx(-19, abs=0.2)
+    assert measured.true_peak_dbtp <= -1.0
+
+
 def _clock(seconds: float) -> str:
     millis = round(seconds * 1000)
     return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
