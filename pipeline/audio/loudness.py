@@ -2,22 +2,18 @@
 
 K-weighting, 100 ms steps, 400 ms gated blocks, all in numpy (the K-weighting filter through
 scipy). The mastering (pipeline.audio.master) plans its gain and limiter from these same step
-energies; the QA gate reads the final samples with them. `measure_file` meters an MP3 as a
-listener's app decodes it, with ffmpeg's own ebur128: the tests' independent check.
+energies; the QA gate reads the final samples with them. The tests check the meter, and the
+published MP3s, against ffmpeg's own ebur128 (tests/meter.py).
 """
 
 from __future__ import annotations
 
 import math
-import re
-import subprocess
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import StageError
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
@@ -74,21 +70,34 @@ def step_size(rate: int) -> int:
     return int(round(STEP_SECONDS * rate))
 
 
-def sums(values: np.ndarray, size: int) -> np.ndarray:
-    """Sum of each run of `size` values (the last run zero-padded), float64."""
+def blocks(values: np.ndarray, size: int) -> np.ndarray:
+    """`values` as rows of `size` (float32), the last row zero-padded."""
     count = -(-len(values) // size)
+    if len(values) == count * size:
+        return np.asarray(values, np.float32).reshape(count, size)
     padded = np.zeros(count * size, np.float32)
     padded[: len(values)] = values
-    return padded.reshape(count, size).sum(axis=1, dtype=np.float64)
+    return padded.reshape(count, size)
 
 
-def squared_sums(values: np.ndarray, size: int) -> np.ndarray:
-    """Sum of squares of each run of `size` values (the last run zero-padded), float64."""
-    count = len(values) // size
-    frames = values[: count * size].reshape(count, size)
-    full = np.einsum("ij,ij->i", frames, frames).astype(np.float64)
-    rest = values[count * size :]
-    return np.append(full, float(np.dot(rest, rest))) if len(rest) else full
+def block_sums(values: np.ndarray, size: int) -> np.ndarray:
+    return blocks(values, size).sum(axis=1, dtype=np.float64)
+
+
+def block_energies(values: np.ndarray, size: int) -> np.ndarray:
+    """The sum of squares of each block of `size` values."""
+    rows = blocks(values, size)
+    return np.einsum("ij,ij->i", rows, rows).astype(np.float64)
+
+
+def block_peaks(values: np.ndarray, size: int) -> np.ndarray:
+    return np.abs(blocks(values, size)).max(axis=1)
+
+
+def step_mean_squares(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The K-weighted mean square of each 100 ms step: what the integrated loudness and range are made of."""
+    step = step_size(rate)
+    return block_energies(k_weighted(samples, rate), step) / step
 
 
 def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> float:
@@ -97,8 +106,7 @@ def integrated_loudness(samples: np.ndarray, rate: int, channels: int = 1) -> fl
     A mono file is one channel to the meter (ffmpeg's ebur128 without `dualmono` agrees); a dual-mono
     stereo file sums two equal channels, 3 dB louder. Returns -inf for silence.
     """
-    step = step_size(rate)
-    return gated_loudness(squared_sums(k_weighted(samples, rate), step) / step, channels)
+    return gated_loudness(step_mean_squares(samples, rate), channels)
 
 
 def _block_energies(step_mean_squares: np.ndarray, channels: int) -> np.ndarray:
@@ -190,42 +198,9 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class FileLoudness:
-    """ffmpeg ebur128 on a file as a listener's app decodes it: integrated LUFS, true peak dBTP."""
+class Reading:
+    """A loudness reading of a whole episode: integrated LUFS, true peak dBTP, loudness range LU."""
 
     integrated_lufs: float
     true_peak_dbtp: float
     loudness_range_lu: float
-
-
-_SUMMARY = re.compile(r"Integrated loudness:\s*I:\s*(?P<i>-?[\d.]+|-inf) LUFS.*?LRA:\s*(?P<lra>[\d.]+) LU"
-                      r"(?:.*?True peak:\s*Peak:\s*(?P<tp>-?[\d.]+|-inf) dBFS)?", re.S)
-
-
-def parse_ebur128(stderr: str, where: Path | str) -> FileLoudness:
-    match = None
-    for match in _SUMMARY.finditer(stderr):
-        pass  # the summary is printed last
-    if match is None:
-        raise StageError(f"{where}: ffmpeg's ebur128 printed no loudness summary")
-    return FileLoudness(float(match["i"]), float(match["tp"] or "nan"), float(match["lra"]))
-
-
-def measure_file(path: Path) -> tuple[FileLoudness, np.ndarray, int]:
-    """Decodes `path` once and meters it on the way: (loudness, the first channel's samples, rate)."""
-    from pipeline.audio import STREAM_RATE, ffmpeg
-
-    command = [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path),
-               "-af", "ebur128=framelog=quiet,pan=mono|c0=c0", "-f", "s16le", "-"]
-    result = subprocess.run(command, capture_output=True, check=False)
-    stderr = result.stderr.decode(errors="replace")
-    rate = STREAM_RATE.search(stderr)
-    if result.returncode != 0 or rate is None:
-        raise StageError(f"{path}: ffmpeg cannot decode it: {stderr.strip()[-300:]}")
-    samples = np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0
-    measured = parse_ebur128(stderr, path)
-    # True peak from the decoded samples here: ffmpeg's own (peak=true) oversamples the whole file,
-    # which costs more than the decode; this oversamples only where the peak can be. A dual-mono
-    # file's channels are identical, so the first channel's peak is the file's.
-    return FileLoudness(measured.integrated_lufs, round(true_peak_dbtp(samples), 2), measured.loudness_range_lu), \
-        samples, int(rate[1])

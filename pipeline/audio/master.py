@@ -79,17 +79,13 @@ def plan(program: Program, target_lufs: float, ceiling_dbfs: float, channels: in
     speech_peaks = np.zeros(count, np.float32)
     speech_peaks[: len(speech_peaks_measured)] = speech_peaks_measured
     spans = []
-    for piece in program.music:
-        first, last = piece.start // block, min(count, -(-piece.end // block))
-        region = np.zeros((last - first) * block, np.float32)
-        offset = piece.start - first * block
-        region[offset : offset + len(piece.samples)] = piece.samples[: len(region) - offset]
+    for first, last, region in _music_regions(program.music, block, count):
         music_weighted = loudness.k_weighted(region, rate)
         speech_part = np.zeros_like(region)
         available = speech_weighted[first * block : last * block]
         speech_part[: len(available)] = available
-        sm[first:last] += loudness.sums(speech_part * music_weighted, block)
-        mm[first:last] += loudness.squared_sums(music_weighted, block)
+        sm[first:last] = loudness.block_sums(speech_part * music_weighted, block)
+        mm[first:last] = loudness.block_energies(music_weighted, block)
         speech_region = np.zeros_like(region)
         available = program.speech[first * block : last * block]
         speech_region[: len(available)] = available
@@ -103,7 +99,8 @@ def plan(program: Program, target_lufs: float, ceiling_dbfs: float, channels: in
     def attempt(gain: float) -> tuple[np.ndarray, float]:
         peaks = gain * speech_peaks
         for first, last, speech_region, music_region in spans:
-            peaks[first:last] = np.maximum(peaks[first:last], _block_peaks(gain * speech_region + music_region, block))
+            mixed = loudness.block_peaks(gain * speech_region + music_region, block)
+            peaks[first:last] = np.maximum(peaks[first:last], mixed)
         knots = limiter_knots(peaks, ceiling, ahead, behind)
         # The limiter's gain changes slowly against the K-weighting filter's memory, so the limited
         # block's K-weighted energy is its energy times the mean square of its gain (a linear ramp).
@@ -135,6 +132,28 @@ def plan(program: Program, target_lufs: float, ceiling_dbfs: float, channels: in
     return Plan(gain=gain, knots=knots, block=block, predicted_lufs=predicted)
 
 
+def _music_regions(music: list[Music], block: int, count: int) -> list[tuple[int, int, np.ndarray]]:
+    """The music summed over runs of blocks where pieces play, overlapping pieces in one run:
+    (first block, end block, samples). Peaks and energies of overlapping pieces are of their sum."""
+    regions: list[tuple[int, int, list[Music]]] = []
+    for piece in sorted(music, key=lambda piece: piece.start):
+        first, last = piece.start // block, min(count, -(-piece.end // block))
+        if first >= last:
+            continue
+        if regions and first < regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], last), regions[-1][2] + [piece])
+        else:
+            regions.append((first, last, [piece]))
+    summed = []
+    for first, last, pieces in regions:
+        region = np.zeros((last - first) * block, np.float32)
+        for piece in pieces:
+            offset = piece.start - first * block
+            region[offset : offset + len(piece.samples)] += piece.samples[: len(region) - offset]
+        summed.append((first, last, region))
+    return summed
+
+
 def _measure_speech(speech: np.ndarray, rate: int, block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The speech K-weighted, and its K-weighted energy and peak per block.
 
@@ -148,7 +167,7 @@ def _measure_speech(speech: np.ndarray, rate: int, block: int) -> tuple[np.ndarr
     def measure(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         part = speech[bounds[0] : bounds[1]]
         weighted = loudness.k_weighted(part, rate)
-        return weighted, loudness.squared_sums(weighted, block), _block_peaks(part, block)
+        return weighted, loudness.block_energies(weighted, block), loudness.block_peaks(part, block)
 
     with ThreadPoolExecutor(len(ranges)) as pool:
         parts = list(pool.map(measure, ranges))
@@ -202,13 +221,6 @@ def render(program: Program, plan: Plan, start: int, end: int) -> np.ndarray:
         left, right = knots[limited], knots[limited + 1]
         frames[limited] *= left[:, None] + (right - left)[:, None] * ramp
     return out[start - first * block : end - first * block]
-
-
-def _block_peaks(samples: np.ndarray, block: int) -> np.ndarray:
-    count = -(-len(samples) // block)
-    padded = np.zeros(count * block, np.float32)
-    np.abs(samples, out=padded[: len(samples)])
-    return padded.reshape(count, block).max(axis=1)
 
 
 def running_min(values: np.ndarray, behind: int, ahead: int) -> np.ndarray:

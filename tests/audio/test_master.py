@@ -1,23 +1,16 @@
 """Mastering: the planned gain and limiter land the rendered episode on target, under the ceiling, smoothly."""
 
-import subprocess
-
 import numpy as np
 import pytest
 
-from pipeline import audio
 from pipeline.audio import loudness, master
+from tests import meter
 
 RATE = 44100
 
 
 def _ffmpeg_lufs(samples: np.ndarray, channels: int = 1) -> float:
-    """ffmpeg's reading of `samples` played as `channels` identical channels."""
-    interleaved = np.repeat(samples.astype(np.float32), channels)
-    command = [audio.ffmpeg(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", str(RATE), "-ac", str(channels),
-               "-i", "-", "-af", "ebur128=framelog=quiet", "-f", "null", "-"]
-    result = subprocess.run(command, input=interleaved.tobytes(), capture_output=True, check=True)
-    return loudness.parse_ebur128(result.stderr.decode(), "pcm").integrated_lufs
+    return meter.of_samples(samples, RATE, channels).integrated_lufs
 
 
 def _speechlike(seconds: float, seed: int = 1) -> np.ndarray:
@@ -89,6 +82,20 @@ def test_the_music_counts_toward_the_loudness_and_the_peaks():
     assert plan.gain > 1.1 * without_music.gain
 
 
+def test_overlapping_music_is_measured_and_limited_as_its_sum():
+    """The show's bed starts under the intro sting: the plan must see their sum, not each alone."""
+    speech = np.zeros(10 * RATE, np.float32)
+    speech[3 * RATE :] = _speechlike(7)
+    t = np.arange(6 * RATE) / RATE
+    sting = (0.05 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    bed = (0.05 * np.sin(2 * np.pi * 440 * t + 0.2)).astype(np.float32)  # in phase with the sting: peaks add
+    program = master.Program(speech, [master.Music(0, sting), master.Music(RATE, bed)], RATE)
+    plan = master.plan(program, -19.0, -1.6)
+    out = _render(program, plan)
+    assert loudness.sample_peak_dbfs(out) <= -1.6 + 1e-4
+    assert _ffmpeg_lufs(out) == pytest.approx(-19, abs=0.1)
+
+
 def test_a_target_out_of_reach_stops_at_a_bound_and_keeps_the_speech():
     speech = _speechlike(20)
     too_loud = (0.5 * np.sin(2 * np.pi * 330 * np.arange(20 * RATE) / RATE)).astype(np.float32)  # -9 LUFS alone
@@ -107,8 +114,8 @@ def test_the_speech_is_measured_in_two_halves_as_in_one_piece():
     weighted, energy, peaks = master._measure_speech(speech, RATE, block)
     whole = loudness.k_weighted(speech, RATE)
     assert np.abs(weighted - whole).max() < 1e-6
-    assert np.allclose(energy, loudness.squared_sums(whole, block), rtol=1e-4, atol=1e-12)
-    assert np.array_equal(peaks, master._block_peaks(speech, block))
+    assert np.allclose(energy, loudness.block_energies(whole, block), rtol=1e-4, atol=1e-12)
+    assert np.array_equal(peaks, loudness.block_peaks(speech, block))
     unbroken = (0.1 * np.random.default_rng(4).standard_normal(8 * RATE)).astype(np.float32)
     assert master._silent_block_edge(unbroken, RATE, block) is None  # no pause: one piece
 
