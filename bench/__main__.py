@@ -30,7 +30,6 @@ import warnings
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -62,7 +61,8 @@ def load() -> str:
 
 
 def prepare(root: Path):
-    """The sample show voiced once (cached under root across bench runs) and a 6-minute day built from it."""
+    """The sample show voiced once (cached under root across bench runs) and a 6-minute day built from it:
+    (config, the long day's folder)."""
     data = show_config(root)
     data["work_dir"] = str(root / "work")
     config = load_config(write_config(root, data))
@@ -104,7 +104,7 @@ def prepare(root: Path):
     (long / "stories.json").write_text(json.dumps(stories))
     (long / "script.json").write_text(script.model_copy(update={"lines": lines}).model_dump_json())
     (long / "lines/manifest.json").write_text(manifest.model_copy(update={"lines": voiced}).model_dump_json())
-    return config, work, long, script
+    return config, long
 
 
 def bench_mix(config, long: Path, repeat: int) -> dict:
@@ -218,8 +218,8 @@ def main() -> None:
     args = parser.parse_args()
     root = args.keep.resolve()
     root.mkdir(parents=True, exist_ok=True)
-    print(f"load average before (1/5/15 min): {load()}  cores: {synthesis.cores()}", flush=True)
-    config, _, long, _ = prepare(root)
+    print(f"load average before (1/5/15 min): {load()}  cores: {audio.cores()}", flush=True)
+    config, long = prepare(root)
     m = bench_mix(config, long, args.repeat)
     print(f"load average after the mix bench: {load()}", flush=True)
     s = bench_synthesis(root, args.repeat)

@@ -30,9 +30,7 @@ def cover_image(config: Config) -> Path:
     path = config.work_root / f"{GENERATED_STEM}-{key}.jpg"
     if not path.exists():
         files.write_bytes(path, draw_cover(config.show.title))
-        for stale in config.work_root.glob(f"{GENERATED_STEM}-*.jpg"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        files.prune(config.work_root, f"{GENERATED_STEM}-*.jpg", keep=path)
     return path
 
 

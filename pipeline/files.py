@@ -48,6 +48,13 @@ def write_model(path: Path, model: BaseModel) -> None:
     write_text(path, model.model_dump_json(indent=2) + "\n")
 
 
+def prune(folder: Path, pattern: str, keep: Path) -> None:
+    """Removes the files in `folder` matching `pattern` but `keep`: older versions of a cached file."""
+    for stale in folder.glob(pattern):
+        if stale != keep:
+            stale.unlink(missing_ok=True)
+
+
 def read_yaml_mapping(path: Path, missing: str) -> dict:
     """A YAML file whose top level is a mapping; every problem is a ConfigError naming the file."""
     try:

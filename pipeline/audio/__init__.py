@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import subprocess
 import wave
@@ -17,6 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import StageError
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @functools.cache
@@ -114,4 +120,4 @@ def decode(path: Path, sample_rate: int | None = None) -> tuple[np.ndarray, int]
     found = STREAM_RATE.search(stderr)
     if result.returncode != 0 or found is None:
         raise StageError(f"{path}: ffmpeg cannot decode it: {stderr.strip()[-300:]}")
-    return np.frombuffer(result.stdout, dtype=np.int16).astype(np.float32) / 32768.0, sample_rate or int(found[1])
+    return pcm16_to_float(result.stdout), sample_rate or int(found[1])

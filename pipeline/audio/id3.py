@@ -48,12 +48,14 @@ def embedded_cover(path: Path, cache_dir: Path | None = None) -> bytes:
     except OSError as exc:
         raise StageError(f"{path}: cover art is missing (show.cover in config.yaml): {exc}") from None
     identity = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{EMBEDDED_COVER_PX}"
-    cached = cache_dir / f"cover-embedded-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.jpg" if cache_dir else None
+    key = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    cached = cache_dir / f"cover-embedded-{key}.jpg" if cache_dir else None
     if cached is not None and cached.exists():
         return cached.read_bytes()
     data = _embedded_cover(str(path), stat.st_mtime_ns, stat.st_size)
     if cached is not None:
         files.write_bytes(cached, data)
+        files.prune(cached.parent, "cover-embedded-*.jpg", keep=cached)
     return data
 
 

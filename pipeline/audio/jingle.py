@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import files
+from pipeline.audio import loudness
+from pipeline.audio.master import moving_average
 
 LEVEL_LUFS = -23.0
 BEAT = 60 / 112  # seconds per beat at 112 bpm
@@ -70,9 +74,7 @@ def _place(into: np.ndarray, sound: np.ndarray, at_seconds: float, rate: int, ga
 
 
 def _level(samples: np.ndarray, rate: int) -> np.ndarray:
-    from pipeline.audio.loudness import gain_to, integrated_loudness
-
-    return (samples * gain_to(LEVEL_LUFS, integrated_loudness(samples, rate))).astype(np.float32)
+    return (samples * loudness.gain_to(LEVEL_LUFS, loudness.integrated_loudness(samples, rate))).astype(np.float32)
 
 
 @cache
@@ -119,26 +121,29 @@ class ShowMusic:
     outro: np.ndarray
     bed_loop: np.ndarray
 
-    def bed(self, seconds: float, rate: int) -> np.ndarray:
-        """The bed for `seconds`, at LEVEL_LUFS before any ducking."""
-        return np.resize(self.bed_loop, int(seconds * rate)).astype(np.float32)
+    def bed(self, length: int) -> np.ndarray:
+        """The bed for `length` samples, at LEVEL_LUFS before any ducking."""
+        return np.resize(self.bed_loop, length).astype(np.float32)
 
 
 def show_music(rate: int, cache_dir: Path | None = None) -> ShowMusic:
     """The intro, the outro and the bed loop at `rate`: rendered once, then from the cache."""
-    key = hashlib.sha256(Path(__file__).read_bytes() + str(rate).encode()).hexdigest()[:16]
+    # The pieces depend on this code and on the meter that sets their level.
+    sources = Path(__file__).read_bytes() + Path(loudness.__file__).read_bytes()
+    key = hashlib.sha256(sources + str(rate).encode()).hexdigest()[:16]
     path = cache_dir / f"music-{key}.npz" if cache_dir else None
     if path is not None and path.exists():
         try:
             with np.load(path) as stored:
                 return ShowMusic(stored["intro"], stored["outro"], stored["bed_loop"])
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
             pass  # a damaged cache file is rendered again and rewritten
     music = ShowMusic(intro(rate), outro(rate), _bed_loop(rate))
     if path is not None:
         buffer = io.BytesIO()
         np.savez(buffer, intro=music.intro, outro=music.outro, bed_loop=music.bed_loop)
         files.write_bytes(path, buffer.getvalue())
+        files.prune(path.parent, "music-*.npz", keep=path)
     return music
 
 
@@ -149,8 +154,6 @@ def ducking_gain(length: int, rate: int, speech: list[tuple[float, float]], duck
     The timeline is known in advance, so the bed starts going down `attack` seconds before a line and
     comes back `release` seconds after it: no side-chain detector, no pumping.
     """
-    from pipeline.audio.master import moving_average
-
     ducked = 10 ** (duck_db / 20)
     gain = np.ones(length, np.float32)
     for start, end in speech:

@@ -9,16 +9,18 @@ stream, and a decoder plays it as if it had been encoded in one piece: every sam
 What makes the join sample-exact is LAME's framing, measured once per encoder build and settings
 (`calibrate`): a decoder plays `priming` samples of encoder delay before the first input sample, and
 `n` input samples take `ceil(n / frame) + flush` frames of `frame` samples each (1152, or 576 below
-32 kHz: ffmpeg hands LAME whole frames, and LAME flushes with 1152 samples' worth, one or two frames). So when segment A (input samples [a, b))
-ends, its frames have played up to a + frames * frame in decoded time, and segment B starts its input exactly there: the samples between
-b and that point (one to two frames, 26 to 52 ms of the pause at 44.1 kHz) are the ones A's end padding and B's priming stand in
-for. The seam lies in digital silence, so nothing of the programme is lost, and every sample after
-it plays at its own position plus `priming`. An encoder that frames differently is encoded in one
-piece.
+32 kHz: ffmpeg hands LAME whole frames, and LAME flushes with 1152 samples' worth, one or two
+frames). So when segment A (input samples [a, b)) ends, its frames have played up to
+a + frames * frame in decoded time, and segment B starts its input exactly there: the samples between
+b and that point (one to two frames, 26 to 52 ms of the pause at 44.1 kHz) are the ones A's end
+padding and B's priming stand in for. The seam lies in digital silence, so nothing of the programme
+is lost, and every sample after it plays at its own position plus `priming`. An encoder that frames
+differently is encoded in one piece.
 
 No Xing/Info header is written (it would describe one segment, not the file) and no ID3 tag by
-ffmpeg (mutagen writes the full ID3v2.4 tag afterwards). Without the header every decoder plays the
-priming, so the timeline the mix publishes adds `priming` to every position, for every app alike.
+ffmpeg (mutagen writes the full ID3v2.4 tag afterwards). Without the header a gapless decoder has no
+delay to trim, so decoders play the priming (ffmpeg's does, which the tests use), and the timeline
+the mix publishes adds `priming` to every position.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import files
-from pipeline.audio import ffmpeg, to_int16
+from pipeline.audio import ffmpeg, pcm16_to_float, to_int16
 from pipeline.errors import StageError
 
 CALIBRATION_VERSION = 2
@@ -62,9 +64,16 @@ class Calibration:
 
     gain_db: float  # how much louder (negative: quieter) the MP3 decodes than the PCM fed in
     priming: int  # samples a decoder plays before the first input sample
-    frame: int = 1152  # samples per frame: 1152 (MPEG-1, 32-48 kHz) or 576 (lower rates)
-    flush: int = 1  # frames LAME adds after the input's last (partial) frame: 1152 samples' worth
-    frames_known: bool = True  # the encoder follows `frames`, so parts can be joined
+    frame: int  # samples per frame: 1152 (MPEG-1, 32-48 kHz) or 576 (lower rates)
+    flush: int  # frames LAME adds after the input's last (partial) frame: 1152 samples' worth
+    frames_known: bool  # the encoder follows `frames`, so parts can be joined
+
+    def plausible(self) -> bool:
+        """What any MP3 encoder could measure (a cache file is checked with this before it is trusted)."""
+        numbers = (self.gain_db, self.priming, self.frame, self.flush)
+        return (all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers)
+                and isinstance(self.frames_known, bool) and self.frame in (576, 1152) and 1 <= self.flush <= 4
+                and 0 <= self.priming < 4 * self.frame and abs(self.gain_db) < 3)
 
     def frames(self, samples: int) -> int:
         """The frames LAME makes of `samples` input samples."""
@@ -102,7 +111,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
                              "-f", "s16le", "-"], input=data, capture_output=True, check=False)
     if result.returncode != 0:
         raise StageError(f"ffmpeg cannot decode the MP3: {result.stderr.decode(errors='replace').strip()[-300:]}")
-    return np.frombuffer(result.stdout, dtype="<i2").astype(np.float32) / 32768.0
+    return pcm16_to_float(result.stdout)
 
 
 def count_frames(data: bytes | memoryview) -> tuple[int, int]:
@@ -133,12 +142,15 @@ def calibrate(settings: Settings, cache_dir: Path | None = None) -> Calibration:
     path = cache_dir / f"mp3-calibration-{key}.json" if cache_dir else None
     if path is not None and path.exists():
         try:
-            return Calibration(**json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError):
+            stored = Calibration(**json.loads(path.read_text(encoding="utf-8")))
+            if stored.plausible():
+                return stored
+        except (OSError, ValueError, TypeError):
             pass  # a damaged cache file is measured again and rewritten
     calibration = _measure(settings)
     if path is not None:
         files.write_text(path, json.dumps(asdict(calibration)) + "\n")
+        files.prune(path.parent, "mp3-calibration-*.json", keep=path)
     return calibration
 
 
@@ -175,7 +187,7 @@ def _measure(settings: Settings) -> Calibration:
     gain_db = float(10 * np.log10(np.mean(played**2) / np.mean(tone[rate // 2 : -rate // 2] ** 2)))
 
     calibration = Calibration(gain_db=round(gain_db, 3), priming=priming, frame=frame,
-                              flush=frames - -(-len(signal) // frame))
+                              flush=frames - -(-len(signal) // frame), frames_known=False)
     edge = 8 * frame
     known = all(
         count_frames(encode_bytes(np.zeros(length, np.float32), settings))[0] == calibration.frames(length)
@@ -213,19 +225,25 @@ def plan_segments(total: int, silences: list[tuple[int, int]], parts: int, calib
     return ranges
 
 
+class PartsMisaligned(StageError):
+    """An encoder made another number of frames than the calibration says: the parts would not join."""
+
+
 class ParallelEncode:
     """Encoders running side by side, one per range, joined into `path` by `finish`.
 
         with ParallelEncode(path, settings, calibration) as encoding:
-            for start, end in ranges:
+            for start, end in ranges:  # from plan_segments
                 encoding.add(start, end, samples)  # this range's encoder starts now
             ...  # free to work while they encode
             frames = encoding.finish()
+
+    The parts are written to a temporary folder outside the day's folder and removed either way.
     """
 
     def __init__(self, path: Path, settings: Settings, calibration: Calibration):
         self.path, self.settings, self.calibration = path, settings, calibration
-        self._folder = tempfile.TemporaryDirectory(dir=path.parent, prefix=".mp3-")
+        self._folder = tempfile.TemporaryDirectory(prefix="dailycast-mp3-")
         self._encoders: list[_Encoder] = []
 
     def __enter__(self) -> ParallelEncode:
@@ -237,25 +255,35 @@ class ParallelEncode:
         self._folder.cleanup()
 
     def add(self, start: int, end: int, samples: np.ndarray) -> None:
-        if self._encoders and start < self._encoders[-1].end:
-            raise ValueError("ranges must be added in order, without overlap")
+        """Starts encoding the range [start, end): it must begin where the previous range's frames end."""
+        expected = 0
+        if self._encoders:
+            previous = self._encoders[-1]
+            expected = previous.start + self.calibration.frames(previous.end - previous.start) * self.calibration.frame
+        if start != expected or end <= start or len(samples) != end - start:
+            raise ValueError(f"range [{start}, {end}) with {len(samples)} samples does not follow the previous "
+                             f"range's frames (it must start at {expected})")
         part = Path(self._folder.name) / f"{len(self._encoders)}.mp3"
         self._encoders.append(_Encoder(start, end, part, self.settings, pcm_bytes(samples, self.settings.channels)))
 
     def finish(self) -> int:
-        """Waits for every encoder, checks each part's frames, joins them into `path`; the frame count."""
+        """Waits for every encoder, checks each part's frames, joins them into `path`; the frame count.
+
+        Raises PartsMisaligned (`path` untouched) when a part's frames are not the calibrated count.
+        """
         for encoder in self._encoders:
             encoder.wait(self.path)
+        parts = [encoder.part.read_bytes() for encoder in self._encoders]
         total = 0
+        for encoder, data in zip(self._encoders, parts):
+            frames, expected = count_frames(data)[0], self.calibration.frames(encoder.end - encoder.start)
+            if frames != expected and len(parts) > 1:
+                raise PartsMisaligned(f"{self.path}: an encoder made {frames} frames of {encoder.end - encoder.start} "
+                                      f"samples, expected {expected}: the parts would not join exactly")
+            total += frames
         with open(self.path, "wb") as joined:
-            for encoder in self._encoders:
-                data = encoder.part.read_bytes()
-                frames, expected = count_frames(data)[0], self.calibration.frames(encoder.end - encoder.start)
-                if frames != expected and len(self._encoders) > 1:
-                    raise StageError(f"{self.path}: an encoder made {frames} frames of {encoder.end - encoder.start} "
-                                     f"samples, expected {expected}: the parts would not join exactly")
+            for data in parts:
                 joined.write(data)
-                total += frames
         return total
 
 
@@ -264,30 +292,37 @@ class _Encoder:
 
     def __init__(self, start: int, end: int, part: Path, settings: Settings, pcm: bytes):
         self.start, self.end, self.part = start, end, part
-        self.process = subprocess.Popen(command(settings, str(part)), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        # stderr to a file: a pipe nobody reads until the end could fill and stall ffmpeg.
+        self.log = open(part.with_suffix(".log"), "w+b")  # closed in stop()
+        self.process = subprocess.Popen(command(settings, str(part)), stdin=subprocess.PIPE, stderr=self.log)
         self.failure: list[str] = []
         self.feeder = threading.Thread(target=self._feed, args=(pcm,), daemon=True)
         self.feeder.start()
 
     def _feed(self, pcm: bytes) -> None:
+        assert self.process.stdin is not None
         try:
-            assert self.process.stdin is not None
             self.process.stdin.write(pcm)
-            self.process.stdin.close()
         except OSError as exc:  # ffmpeg died early: its stderr says why
             self.failure.append(str(exc))
+        finally:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
 
     def wait(self, path: Path) -> None:
         self.feeder.join()
-        assert self.process.stderr is not None
-        stderr = self.process.stderr.read().decode(errors="replace").strip()
-        if self.process.wait() != 0 or self.failure:
-            raise StageError(f"{path}: ffmpeg could not encode the MP3: {stderr[-300:] or self.failure[0]}")
+        status = self.process.wait()
+        if status != 0 or self.failure:
+            self.log.seek(0)
+            stderr = self.log.read().decode(errors="replace").strip()
+            reason = stderr[-300:] or (self.failure[0] if self.failure else f"exit status {status}")
+            raise StageError(f"{path}: ffmpeg could not encode the MP3: {reason}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         self.feeder.join()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.log.close()

@@ -2,21 +2,21 @@
 
 It checks what a producer would listen for: too short, a dead gap inside the speech, clipping, a
 host who never speaks, loudness or true peak off target. The mix runs it on the samples it hands the
-MP3 encoder (`measure` adds the encoder's measured level offset, so the loudness is the MP3's);
-`check` decodes an MP3 file as a listener's app would and runs the same checks on that. Every finding is collected (not just the first) and written to qa.json either
-way; the mix stage raises QAError when there is any, so episode.json is never written for a
-rejected episode and publish cannot run.
+MP3 encoder, while they encode. `measure` adds the encoder's measured level offset, so the loudness
+is the MP3's (ffmpeg reads the MP3 within 0.05 LU of it); the true peak is the samples' own plus that
+offset, and the mix keeps a margin under the ceiling for what MP3 coding adds to peaks. Every
+finding is collected (not just the first) and written to qa.json either way; the mix stage raises
+QAError when there is any, so episode.json is never written for a rejected episode and publish
+cannot run.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from pipeline.audio import loudness
-from pipeline.audio.loudness import FileLoudness, measure_file
 
 FRAME_SECONDS = 0.05
 SILENCE_DBFS = -55.0  # a frame quieter than this is silence (speech at -19 LUFS sits 30+ dB above it)
@@ -55,21 +55,16 @@ class QAReport:
         return asdict(self)
 
 
-def measure(samples: np.ndarray, rate: int, channels: int, encoder_gain_db: float) -> FileLoudness:
-    """Loudness, true peak and loudness range of `samples` as the MP3 made from them will play."""
-    step = loudness.step_size(rate)
-    steps = loudness.squared_sums(loudness.k_weighted(samples, rate), step) / step
-    return FileLoudness(integrated_lufs=round(loudness.gated_loudness(steps, channels) + encoder_gain_db, 2),
+def measure(samples: np.ndarray, rate: int, channels: int, encoder_gain_db: float) -> loudness.Reading:
+    """Loudness and loudness range of `samples` as the MP3 made from them will play, and their true
+    peak moved by the encoder's level offset."""
+    steps = loudness.step_mean_squares(samples, rate)
+    return loudness.Reading(integrated_lufs=round(loudness.gated_loudness(steps, channels) + encoder_gain_db, 2),
                         true_peak_dbtp=round(loudness.true_peak_dbtp(samples) + encoder_gain_db, 2),
                         loudness_range_lu=round(loudness.loudness_range(steps, channels), 1))
 
 
-def check(path: Path, expect: Expectation) -> QAReport:
-    loudness, samples, rate = measure_file(path)
-    return evaluate(samples, rate, loudness, expect)
-
-
-def evaluate(samples: np.ndarray, rate: int, loudness: FileLoudness, expect: Expectation) -> QAReport:
+def evaluate(samples: np.ndarray, rate: int, reading: loudness.Reading, expect: Expectation) -> QAReport:
     seconds = len(samples) / rate
     findings = []
     if seconds < 0.5 * expect.expected_seconds:
@@ -102,16 +97,16 @@ def evaluate(samples: np.ndarray, rate: int, loudness: FileLoudness, expect: Exp
             findings.append(f"host {host}: all {len(levels)} lines are missing from the audio "
                             f"(at most {max(levels):.0f} dBFS against {reference:.0f} dBFS for the show's lines)")
 
-    if not np.isfinite(loudness.integrated_lufs) or abs(loudness.integrated_lufs - expect.target_lufs) > expect.lufs_tolerance:
-        findings.append(f"loudness {loudness.integrated_lufs:.1f} LUFS, target {expect.target_lufs:g} "
+    if not np.isfinite(reading.integrated_lufs) or abs(reading.integrated_lufs - expect.target_lufs) > expect.lufs_tolerance:
+        findings.append(f"loudness {reading.integrated_lufs:.1f} LUFS, target {expect.target_lufs:g} "
                         f"± {expect.lufs_tolerance:g}")
-    if loudness.true_peak_dbtp > expect.true_peak_ceiling_dbtp:
-        findings.append(f"true peak {loudness.true_peak_dbtp:.1f} dBTP, above the ceiling "
+    if reading.true_peak_dbtp > expect.true_peak_ceiling_dbtp:
+        findings.append(f"true peak {reading.true_peak_dbtp:.1f} dBTP, above the ceiling "
                         f"{expect.true_peak_ceiling_dbtp:g} dBTP")
 
     return QAReport(
-        passed=not findings, seconds=round(seconds, 3), integrated_lufs=loudness.integrated_lufs,
-        true_peak_dbtp=loudness.true_peak_dbtp, loudness_range_lu=loudness.loudness_range_lu,
+        passed=not findings, seconds=round(seconds, 3), integrated_lufs=reading.integrated_lufs,
+        true_peak_dbtp=reading.true_peak_dbtp, loudness_range_lu=reading.loudness_range_lu,
         longest_silence_seconds=round(longest_seconds, 2), clipped_runs=clipped_runs,
         host_levels_dbfs={host: round(max(levels), 1) for host, levels in zip(expect.hosts, by_host) if levels},
         findings=findings,

@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from pipeline import files
-from pipeline.audio import resample, write_wav
+from pipeline.audio import cores, resample, write_wav
 from pipeline.errors import ProviderError
 from pipeline.providers import VOICES, Voice
 
@@ -166,10 +166,6 @@ def run_jobs(jobs: list[Job], workers: int, between: Callable[[], None] | None =
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [results[i] for i in range(len(jobs))]
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def default_workers() -> int:

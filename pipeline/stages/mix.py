@@ -22,7 +22,7 @@ import os
 import numpy as np
 
 from pipeline import audio, chapters, files, transcripts
-from pipeline.audio import id3, jingle, loudness, master, mp3, qa, synthesis
+from pipeline.audio import id3, jingle, loudness, master, mp3, qa
 from pipeline.config import Mix
 from pipeline.context import StageContext
 from pipeline.cover import cover_image
@@ -49,6 +49,7 @@ BED_FADE_OUT_SECONDS = 1.5
 # The limiter works on samples; MP3 encoding and inter-sample peaks can add a little on top.
 TRUE_PEAK_MARGIN_DB = 0.6
 SEAM_MARGIN_SECONDS = 0.01  # digital silence kept either side of a seam between two encoders' parts
+MIN_PART_SECONDS = 20.0  # shorter parts would not repay starting another encoder
 CACHE_FOLDER = "cache/mix"  # the encoder's calibration and the show's music, under the work folder
 
 
@@ -115,7 +116,8 @@ def run(ctx: StageContext) -> MixedEpisode:
     ]
     silences = [(end, following) for (_, end), (following, _) in zip(spans, spans[1:])
                 if not any(piece.start < following and end < piece.end for piece in pieces)]
-    ranges = mp3.plan_segments(total, silences, synthesis.cores(), calibration, margin=int(SEAM_MARGIN_SECONDS * rate))
+    parts = max(1, min(audio.cores(), total // int(MIN_PART_SECONDS * rate)))
+    ranges = mp3.plan_segments(total, silences, parts, calibration, margin=int(SEAM_MARGIN_SECONDS * rate))
 
     with files.atomic_path(ctx.path(AUDIO)) as tmp, mp3.ParallelEncode(tmp, settings, calibration) as encoding:
         final = np.zeros(total, np.float32)  # what the encoders get, for the QA gate
@@ -127,7 +129,13 @@ def run(ctx: StageContext) -> MixedEpisode:
                                                  for line, (start, end) in zip(script.lines, spans)])
         report = qa.evaluate(final, rate, qa.measure(final, rate, mix.channels, calibration.gain_db), expectation)
         cover = id3.embedded_cover(cover_image(ctx.config), cache)
-        frames = encoding.finish()
+        try:
+            frames = encoding.finish()
+        except mp3.PartsMisaligned as exc:  # this encoder frames differently after all: encode in one piece
+            ctx.log.warning("%s; encoding in one piece", exc)
+            with mp3.ParallelEncode(tmp, settings, calibration) as whole:
+                whole.add(0, total, final)
+                frames = whole.finish()
         seconds = round(frames * calibration.frame / rate, 3)
         stories = ctx.read("stories.json", StoriesArtifact)
         chapter_list = chapters.build(timeline, stories.stories, seconds,
@@ -158,8 +166,9 @@ def run(ctx: StageContext) -> MixedEpisode:
         channels=mix.channels, loudness_lufs=report.integrated_lufs, true_peak_dbtp=report.true_peak_dbtp,
     )
     files.write_model(ctx.path(ARTIFACT), mixed)
-    ctx.log.info("mixed %.1f s into %s (%d bytes, %d encoders): %.1f LUFS, %.1f dBTP", mixed.seconds, AUDIO, size,
-                 len(ranges), report.integrated_lufs, report.true_peak_dbtp)
+    ctx.log.info("mixed %.1f s into %s (%d bytes, %d encoders): %.2f LUFS (planned %.2f), %.1f dBTP", mixed.seconds,
+                 AUDIO, size, len(ranges), report.integrated_lufs, plan.predicted_lufs + calibration.gain_db,
+                 report.true_peak_dbtp)
     return mixed
 
 
@@ -185,7 +194,7 @@ def _bed(music: jingle.ShowMusic, rate: int, mix: Mix, lines: list[Line], spans:
     length = end - start
     if length <= 0:
         return []
-    bed = music.bed(length / rate, rate)[:length]
+    bed = music.bed(length)
     bed *= jingle.ducking_gain(length, rate, [((a - start) / rate, (b - start) / rate) for a, b in greeting],
                                mix.duck_db)
     fade_in = min(length, int(BED_FADE_IN_SECONDS * rate))

@@ -1,21 +1,16 @@
-"""The BS.1770 meter, the limiter and the gain that lands the limited program on the target."""
-
-import subprocess
+"""The BS.1770 meter (integrated loudness, loudness range, true peak) against ffmpeg's ebur128."""
 
 import numpy as np
 import pytest
 
-from pipeline import audio
 from pipeline.audio import loudness, mp3
+from tests import meter
 
 RATE = 44100
 
 
-def _ffmpeg_loudness(samples: np.ndarray) -> loudness.FileLoudness:
-    command = [audio.ffmpeg(), "-hide_banner", "-nostats", "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "-",
-               "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
-    result = subprocess.run(command, input=audio.to_int16(samples).tobytes(), capture_output=True, check=True)
-    return loudness.parse_ebur128(result.stderr.decode(), "pcm")
+def _ffmpeg_loudness(samples: np.ndarray) -> loudness.Reading:
+    return meter.of_samples(samples, RATE)
 
 
 def _speechlike(seconds: float, seed: int = 1) -> np.ndarray:
@@ -67,17 +62,16 @@ def test_digital_silence_does_not_change_the_reading():
 
 def test_loudness_range_agrees_with_ffmpeg():
     quiet_then_loud = np.concatenate([_speechlike(20) * 0.2, _speechlike(20, seed=2)])
-    steps = loudness.squared_sums(loudness.k_weighted(quiet_then_loud, RATE), loudness.step_size(RATE)) / \
-        loudness.step_size(RATE)
+    steps = loudness.step_mean_squares(quiet_then_loud, RATE)
     assert loudness.loudness_range(steps) == pytest.approx(_ffmpeg_loudness(quiet_then_loud).loudness_range_lu,
                                                            abs=1.0)
     assert loudness.loudness_range(steps) > 10  # 14 dB between the halves
 
 
-def test_measure_file_decodes_and_meters_an_mp3(tmp_path):
+def test_an_mp3_plays_at_its_samples_loudness_plus_the_encoders_calibrated_offset(tmp_path):
     samples = _speechlike(10) * 0.1
     (tmp_path / "a.mp3").write_bytes(mp3.encode_bytes(samples, mp3.Settings(RATE, "128k", 1, 7)))
-    measured, decoded, rate = loudness.measure_file(tmp_path / "a.mp3")
+    measured, decoded, rate = meter.of_file(tmp_path / "a.mp3")
     assert rate == RATE
     assert len(decoded) == pytest.approx(len(samples), abs=RATE * 0.05)
     gain = mp3.calibrate(mp3.Settings(RATE, "128k", 1, 7)).gain_db
@@ -90,9 +84,6 @@ def test_true_peak_agrees_with_ffmpeg_including_inter_sample_peaks(hz):
     t = np.arange(RATE) / RATE
     samples = (0.5 * np.sin(2 * np.pi * hz * t + 0.3)).astype(np.float32)
     samples[: RATE // 2] *= 0.3  # a quiet half that must not matter
-    command = [audio.ffmpeg(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-",
-               "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
-    result = subprocess.run(command, input=samples.tobytes(), capture_output=True, check=True)
-    reference = loudness.parse_ebur128(result.stderr.decode(), "pcm").true_peak_dbtp
+    reference = meter.of_samples(samples, RATE, true_peak=True).true_peak_dbtp
     assert loudness.true_peak_dbtp(samples) == pytest.approx(reference, abs=0.25)
     assert loudness.true_peak_dbtp(samples) >= loudness.sample_peak_dbfs(samples) - 1e-6

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from pipeline.audio import loudness, mp3, qa
+from tests import meter
 
 RATE = 44100
 
@@ -17,7 +18,7 @@ def _expect(seconds: float, lines) -> qa.Expectation:
                           max_silence_seconds=3, hosts=["Oliver", "Shelby"], lines=lines)
 
 
-GOOD = loudness.FileLoudness(integrated_lufs=-19.2, true_peak_dbtp=-2.0, loudness_range_lu=4)
+GOOD = loudness.Reading(integrated_lufs=-19.2, true_peak_dbtp=-2.0, loudness_range_lu=4)
 LINES = [("Oliver", 0.0, 4.0), ("Shelby", 4.5, 8.0), ("Oliver", 8.5, 10.0)]
 
 
@@ -37,7 +38,7 @@ def test_every_problem_is_reported_at_once():
     samples = _episode()
     samples[int(4.6 * RATE) : int(7.9 * RATE)] = 0  # Shelby's only line is silent: a 3.4 s hole
     samples[100:110] = 1.0  # clipped
-    bad = loudness.FileLoudness(integrated_lufs=-23.5, true_peak_dbtp=-0.2, loudness_range_lu=4)
+    bad = loudness.Reading(integrated_lufs=-23.5, true_peak_dbtp=-0.2, loudness_range_lu=4)
     report = qa.evaluate(samples, RATE, bad, _expect(30, LINES))
     assert not report.passed
     text = "\n".join(report.findings)
@@ -67,7 +68,9 @@ def test_measure_reads_the_samples_as_their_mp3_plays(tmp_path):
     samples = _episode() * loudness.gain_to(-19 - gain, loudness.integrated_loudness(_episode(), RATE))
     (tmp_path / "e.mp3").write_bytes(mp3.encode_bytes(samples, settings))
     measured = qa.measure(samples, RATE, 1, gain)
-    report = qa.check(tmp_path / "e.mp3", _expect(12, LINES))
+    reading, decoded, _ = meter.of_file(tmp_path / "e.mp3")
+    priming = mp3.calibrate(settings).priming
+    report = qa.evaluate(decoded[priming:], RATE, reading, _expect(12, LINES))
     assert report.passed, report.findings
     assert measured.integrated_lufs == pytest.approx(-19, abs=0.05)
     assert report.integrated_lufs == pytest.approx(measured.integrated_lufs, abs=0.1)
