@@ -11,16 +11,13 @@ from __future__ import annotations
 import logging
 import os
 
-import apprise
-
 from pipeline.config import Config, secret_env_names
 
 log = logging.getLogger("dailycast")
 MAX_BODY = 3500  # chat services cut long messages; the run's details are in `dailycast status`
 
 FAILURE, LATE, SUCCESS, REVIEW = "failure", "late", "success", "review"
-_TYPES = {FAILURE: apprise.NotifyType.FAILURE, LATE: apprise.NotifyType.WARNING,
-          SUCCESS: apprise.NotifyType.SUCCESS, REVIEW: apprise.NotifyType.INFO}
+_TYPES = {FAILURE: "FAILURE", LATE: "WARNING", SUCCESS: "SUCCESS", REVIEW: "INFO"}  # apprise.NotifyType names
 
 
 def urls(config: Config, environ=None) -> list[str]:
@@ -43,6 +40,8 @@ def send(config: Config, kind: str, title: str, body: str, environ=None) -> bool
     targets = urls(config, environ)
     if not targets:
         return False
+    import apprise  # only when there is someone to tell: importing it costs every run 0.1 s
+
     notifier = apprise.Apprise()
     for index, url in enumerate(targets):
         if not notifier.add(url):
@@ -52,7 +51,7 @@ def send(config: Config, kind: str, title: str, body: str, environ=None) -> bool
         return False
     prefix = f"[{config.show.title}] "
     delivered = notifier.notify(title=scrub(config, prefix + title, environ),
-                                body=scrub(config, body, environ)[:MAX_BODY], notify_type=_TYPES[kind])
+                                body=scrub(config, body, environ)[:MAX_BODY], notify_type=getattr(apprise.NotifyType, _TYPES[kind]))
     if not delivered:
         log.warning("alerts: the %s alert could not be delivered to every URL", kind)
     return bool(delivered)

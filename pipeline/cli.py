@@ -96,16 +96,19 @@ def _overrides(pins: tuple[str, ...], excludes: tuple[str, ...]) -> dict[str, li
 def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger: str, wait_seconds: float,
         accept_script: bool, pins, excludes) -> None:
     """Make and publish the day's episode: stories, script, voice, mix, publish."""
-    from pipeline import console, schedule
+    from pipeline import console
 
     config = obj.config
     the_day = _day(day, config)
-    if trigger == "cron" and day is None and (reason := schedule.unscheduled_reason(config, the_day)):
-        from pipeline.runner import record_skipped_day
+    if trigger == "cron" and day is None:
+        from pipeline import schedule  # the scheduler's imports (SQLAlchemy) only when a timer runs us
 
-        record_skipped_day(config, the_day, trigger, reason)
-        click.echo(f"No show on {the_day}: {reason}")
-        return
+        if reason := schedule.unscheduled_reason(config, the_day):
+            from pipeline.runner import record_skipped_day
+
+            record_skipped_day(config, the_day, trigger, reason)
+            click.echo(f"No show on {the_day}: {reason}")
+            return
     overrides = _overrides(pins, excludes)
     if overrides:
         # The producer's picks change the stories, so the day is made again from the stories stage.

