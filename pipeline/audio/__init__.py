@@ -73,8 +73,24 @@ def join_with_gaps(chunks: list[np.ndarray], gap_seconds: float, rate: float) ->
     return np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
 
 
-def to_int16(samples: np.ndarray) -> np.ndarray:
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype(np.int16)
+_CHUNK = 1 << 16
+
+
+def to_int16(samples: np.ndarray, channels: int = 1) -> np.ndarray:
+    """16-bit PCM of mono float `samples` (clipped, rounded), each sample repeated for `channels`.
+
+    Converted a cache-sized chunk at a time: whole-episode temporaries (four of them, 90 MB each)
+    cost more in page faults than the arithmetic.
+    """
+    out = np.empty((len(samples), channels), np.int16)
+    scratch = np.empty(_CHUNK, np.float32)
+    for start in range(0, len(samples), _CHUNK):
+        part = samples[start : start + _CHUNK]
+        scaled = np.multiply(part, 32767.0, out=scratch[: len(part)], dtype=np.float32, casting="unsafe")
+        np.clip(scaled, -32767.0, 32767.0, out=scaled)
+        np.rint(scaled, out=scaled)
+        out[start : start + len(part)] = scaled[:, None]
+    return out.reshape(-1)
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:

@@ -72,18 +72,17 @@ def plan(program: Program, target_lufs: float, ceiling_dbfs: float, channels: in
     per_step = loudness.step_size(rate) // block
     count = -(-len(program.speech) // block)
     count = -(-count // per_step) * per_step  # whole steps
-    speech_weighted, speech_energy, speech_peaks_measured = _measure_speech(program.speech, rate, block)
+    regions = _music_regions(program.music, block, count)
+    speech_energy, speech_peaks_measured, speech_under_music = _measure_speech(
+        program.speech, rate, block, [(first, last) for first, last, _ in regions])
     # K-weighted energy per block of gain * speech + music: gain² * ss + 2 * gain * sm + mm.
     ss, sm, mm = np.zeros(count), np.zeros(count), np.zeros(count)
     ss[: len(speech_energy)] = speech_energy
     speech_peaks = np.zeros(count, np.float32)
     speech_peaks[: len(speech_peaks_measured)] = speech_peaks_measured
     spans = []
-    for first, last, region in _music_regions(program.music, block, count):
+    for (first, last, region), speech_part in zip(regions, speech_under_music):
         music_weighted = loudness.k_weighted(region, rate)
-        speech_part = np.zeros_like(region)
-        available = speech_weighted[first * block : last * block]
-        speech_part[: len(available)] = available
         sm[first:last] = loudness.block_sums(speech_part * music_weighted, block)
         mm[first:last] = loudness.block_energies(music_weighted, block)
         speech_region = np.zeros_like(region)
@@ -154,8 +153,10 @@ def _music_regions(music: list[Music], block: int, count: int) -> list[tuple[int
     return summed
 
 
-def _measure_speech(speech: np.ndarray, rate: int, block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The speech K-weighted, and its K-weighted energy and peak per block.
+def _measure_speech(speech: np.ndarray, rate: int, block: int, keep: list[tuple[int, int]]
+                    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The speech's K-weighted energy and its peak per block, and the K-weighted speech in the
+    `keep` spans of blocks (where music plays).
 
     In two threads, the speech cut at a block edge in a pause near its middle: the filters release
     the GIL, and after a pause of SPLIT_SILENCE_SECONDS their state has died away, so each half
@@ -163,15 +164,24 @@ def _measure_speech(speech: np.ndarray, rate: int, block: int) -> tuple[np.ndarr
     """
     cut = _silent_block_edge(speech, rate, block)
     ranges = [(0, len(speech))] if cut is None else [(0, cut), (cut, len(speech))]
+    kept = [np.zeros((last - first) * block, np.float32) for first, last in keep]
 
-    def measure(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        part = speech[bounds[0] : bounds[1]]
-        weighted = loudness.k_weighted(part, rate)
-        return weighted, loudness.block_energies(weighted, block), loudness.block_peaks(part, block)
+    def measure(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        energies, peaks = [], []
+        for offset, weighted in loudness.k_weighted_chunks(speech[bounds[0] : bounds[1]], rate,
+                                                             loudness.chunk_size(block)):
+            start, end = bounds[0] + offset, bounds[0] + offset + len(weighted)
+            energies.append(loudness.block_energies(weighted, block))
+            peaks.append(loudness.block_peaks(speech[start:end], block))
+            for into, (first, last) in zip(kept, keep):
+                low, high = max(start, first * block), min(end, last * block)
+                if low < high:
+                    into[low - first * block : high - first * block] = weighted[low - start : high - start]
+        return np.concatenate(energies), np.concatenate(peaks)
 
     with ThreadPoolExecutor(len(ranges)) as pool:
         parts = list(pool.map(measure, ranges))
-    return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))  # type: ignore[return-value]
+    return np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]), kept
 
 
 def _silent_block_edge(speech: np.ndarray, rate: int, block: int) -> int | None:

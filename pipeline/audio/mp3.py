@@ -89,11 +89,9 @@ def command(settings: Settings, target: str) -> list[str]:
     return cmd + ["-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", target]
 
 
-def pcm_bytes(samples: np.ndarray, channels: int) -> bytes:
-    pcm = to_int16(samples)
-    if channels == 2:  # dual mono, duplicated here: ffmpeg's own upmix would put each channel 3 dB down
-        pcm = np.repeat(pcm, 2)
-    return pcm.tobytes()
+def pcm_bytes(samples: np.ndarray, channels: int) -> memoryview:
+    # Dual mono is duplicated here: ffmpeg's own upmix would put each channel 3 dB down.
+    return memoryview(to_int16(samples, channels)).cast("B")
 
 
 def encode_bytes(samples: np.ndarray, settings: Settings) -> bytes:
@@ -290,7 +288,7 @@ class ParallelEncode:
 class _Encoder:
     """One ffmpeg encoding one range into `part`, fed from a thread so that the caller goes on."""
 
-    def __init__(self, start: int, end: int, part: Path, settings: Settings, pcm: bytes):
+    def __init__(self, start: int, end: int, part: Path, settings: Settings, pcm: memoryview):
         self.start, self.end, self.part = start, end, part
         # stderr to a file: a pipe nobody reads until the end could fill and stall ffmpeg.
         self.log = open(part.with_suffix(".log"), "w+b")  # closed in stop()
@@ -299,7 +297,7 @@ class _Encoder:
         self.feeder = threading.Thread(target=self._feed, args=(pcm,), daemon=True)
         self.feeder.start()
 
-    def _feed(self, pcm: bytes) -> None:
+    def _feed(self, pcm: memoryview) -> None:
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(pcm)

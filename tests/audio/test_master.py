@@ -111,11 +111,16 @@ def test_the_speech_is_measured_in_two_halves_as_in_one_piece():
     block = master.block_size(RATE)
     cut = master._silent_block_edge(speech, RATE, block)
     assert cut is not None and cut % block == 0 and not speech[cut - int(0.1 * RATE) : cut + 1].any()
-    weighted, energy, peaks = master._measure_speech(speech, RATE, block)
+    # Kept spans: one at the start, one across the cut, one across a chunk boundary in the second half.
+    chunk = loudness.chunk_size(block) // block
+    keep = [(0, 100), (cut // block - 50, cut // block + 50), (cut // block + chunk - 7, cut // block + chunk + 9)]
+    energy, peaks, kept = master._measure_speech(speech, RATE, block, keep)
     whole = loudness.k_weighted(speech, RATE)
-    assert np.abs(weighted - whole).max() < 1e-6
-    assert np.allclose(energy, loudness.block_energies(whole, block), rtol=1e-4, atol=1e-12)
+    # float32 filters carried from chunk to chunk round a little differently: 0.004 dB, or far below hearing
+    assert np.allclose(energy, loudness.block_energies(whole, block), rtol=1e-3, atol=1e-8)
     assert np.array_equal(peaks, loudness.block_peaks(speech, block))
+    for (first, last), weighted in zip(keep, kept):
+        assert np.abs(weighted - whole[first * block : last * block]).max() < 1e-5
     unbroken = (0.1 * np.random.default_rng(4).standard_normal(8 * RATE)).astype(np.float32)
     assert master._silent_block_edge(unbroken, RATE, block) is None  # no pause: one piece
 
