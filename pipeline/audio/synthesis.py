@@ -6,7 +6,7 @@ line of script.json and reruns gets one synthesis, not forty.
 
 Missing lines are spread over worker processes, one per core (each voice loaded once per worker,
 onnxruntime on one thread each). On the bare voice two processes and onnxruntime's own two threads
-are level (1.72-1.77x and 1.70-1.84x one core in `make bench`); on the show's lines processes make
+are level (1.67-1.77x and 1.70-1.84x one core in `make bench`); on the show's lines processes make
 the whole pipeline 8% faster, since one line's resampling runs while the other worker synthesizes.
 With `voicing.workers: 1` everything runs in this process, onnxruntime on all cores.
 """
