@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -78,33 +79,10 @@ def run(ctx: StageContext) -> MixedEpisode:
     # Aim the PCM where the encoder's level offset lands the MP3 on the target.
     target = mix.target_lufs - calibration.gain_db
 
-    # Lay out the timeline in samples.
-    voiced = [_read_line(ctx, line.file, rate) for line in manifest.lines]
-    position = int((jingle.INTRO_SPEECH_AT if mix.jingle else LEAD_IN_SECONDS) * rate)
-    starts = []
-    for number, line in enumerate(script.lines):
-        if number:
-            position += int(pause_ms(mix, script.lines[number - 1], line) * rate / 1000)
-        starts.append(position)
-        position += len(voiced[number])
     music = jingle.show_music(rate, cache) if mix.jingle or mix.music_bed else None
-    outro_at = position + int(OUTRO_GAP_SECONDS * rate)
-    outro_length = len(music.outro) if mix.jingle and music is not None else 0
-    total = outro_at + outro_length + int((OUTRO_TAIL_SECONDS if mix.jingle else TAIL_SECONDS) * rate)
-
-    speech = np.zeros(total, np.float32)
-    for start, samples in zip(starts, voiced):
-        speech[start : start + len(samples)] = samples
-    if not any(np.any(samples) for samples in voiced):
-        raise StageError(f"{ctx.path(voice_stage.FOLDER)}: every voiced line is silent")
-    spans = [(start, start + len(samples)) for start, samples in zip(starts, voiced)]
-    pieces = []
-    if mix.jingle and music is not None:
-        music_gain = loudness.gain_to(target + JINGLE_LU, jingle.LEVEL_LUFS)
-        pieces += [master.Music(0, music_gain * music.intro), master.Music(outro_at, music_gain * music.outro)]
-    if mix.music_bed and music is not None:
-        pieces += _bed(music, rate, mix, script.lines, spans, total, target)
-    program = master.Program(speech=speech, music=pieces, rate=rate)
+    layout = _lay_out(ctx, script, manifest, music)
+    pieces = _music_pieces(mix, music, layout, script, target)
+    program = master.Program(speech=layout.speech, music=pieces, rate=rate)
     plan = master.plan(program, target, mix.peak_dbfs - TRUE_PEAK_MARGIN_DB, mix.channels)
 
     # Every position a listener's app reports is `priming` later than in the layout (see pipeline.audio.mp3).
@@ -112,9 +90,10 @@ def run(ctx: StageContext) -> MixedEpisode:
     timeline = [
         TimedLine(index=v.index, speaker=v.speaker, story=line.story, start=round((start + offset) / rate, 3),
                   end=round((end + offset) / rate, 3))
-        for v, line, (start, end) in zip(manifest.lines, script.lines, spans)
+        for v, line, (start, end) in zip(manifest.lines, script.lines, layout.spans)
     ]
-    silences = [(end, following) for (_, end), (following, _) in zip(spans, spans[1:])
+    total = len(layout.speech)
+    silences = [(end, following) for (_, end), (following, _) in zip(layout.spans, layout.spans[1:])
                 if not any(piece.start < following and end < piece.end for piece in pieces)]
     parts = max(1, min(audio.cores(), total // int(MIN_PART_SECONDS * rate)))
     ranges = mp3.plan_segments(total, silences, parts, calibration, margin=int(SEAM_MARGIN_SECONDS * rate))
@@ -126,7 +105,7 @@ def run(ctx: StageContext) -> MixedEpisode:
             encoding.add(start, end, final[start:end])
         # While the encoders run: the QA gate on exactly the samples they encode.
         expectation = _expectation(ctx, script, [(line.speaker, start / rate, end / rate)
-                                                 for line, (start, end) in zip(script.lines, spans)])
+                                                 for line, (start, end) in zip(script.lines, layout.spans)])
         report = qa.evaluate(final, rate, qa.measure(final, rate, mix.channels, calibration.gain_db), expectation)
         cover = id3.embedded_cover(cover_image(ctx.config), cache)
         try:
@@ -139,7 +118,7 @@ def run(ctx: StageContext) -> MixedEpisode:
         seconds = round(frames * calibration.frame / rate, 3)
         stories = ctx.read("stories.json", StoriesArtifact)
         chapter_list = chapters.build(timeline, stories.stories, seconds,
-                                      (outro_at + offset) / rate if mix.jingle else None)
+                                      (layout.outro_at + offset) / rate if mix.jingle else None)
         id3.write_tags(tmp, id3.EpisodeTags(
             title=f"{ctx.config.show.title}, {ctx.date.isoformat()}",
             show=ctx.config.show.title,
@@ -172,6 +151,52 @@ def run(ctx: StageContext) -> MixedEpisode:
     return mixed
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The episode's timeline in samples: the lines at unit gain where they play, before any music."""
+
+    speech: np.ndarray  # the whole episode's length
+    spans: list[tuple[int, int]]  # each line's [start, end)
+    outro_at: int
+    rate: int
+
+
+def _lay_out(ctx: StageContext, script: Script, manifest: VoiceManifest, music: jingle.ShowMusic | None) -> Layout:
+    """The lines after the intro (or a short lead-in), with pauses that follow the dialogue, then the outro."""
+    mix, rate = ctx.config.mix, manifest.sample_rate
+    voiced = [_read_line(ctx, line.file, rate) for line in manifest.lines]
+    if not any(np.any(samples) for samples in voiced):
+        raise StageError(f"{ctx.path(voice_stage.FOLDER)}: every voiced line is silent")
+    position = int((jingle.INTRO_SPEECH_AT if mix.jingle else LEAD_IN_SECONDS) * rate)
+    spans = []
+    for number, (line, samples) in enumerate(zip(script.lines, voiced)):
+        if number:
+            position += int(pause_ms(mix, script.lines[number - 1], line) * rate / 1000)
+        spans.append((position, position + len(samples)))
+        position += len(samples)
+    outro_at = position + int(OUTRO_GAP_SECONDS * rate)
+    outro_length = len(music.outro) if mix.jingle and music is not None else 0
+    total = outro_at + outro_length + int((OUTRO_TAIL_SECONDS if mix.jingle else TAIL_SECONDS) * rate)
+    speech = np.zeros(total, np.float32)
+    for (start, end), samples in zip(spans, voiced):
+        speech[start:end] = samples
+    return Layout(speech=speech, spans=spans, outro_at=outro_at, rate=rate)
+
+
+def _music_pieces(mix: Mix, music: jingle.ShowMusic | None, layout: Layout, script: Script,
+                  target: float) -> list[master.Music]:
+    """The intro and outro a touch under the speech's target, and the bed under the greeting."""
+    if music is None:
+        return []
+    pieces = []
+    if mix.jingle:
+        gain = loudness.gain_to(target + JINGLE_LU, jingle.LEVEL_LUFS)
+        pieces += [master.Music(0, gain * music.intro), master.Music(layout.outro_at, gain * music.outro)]
+    if mix.music_bed:
+        pieces += _bed(music, layout, mix, script.lines, target)
+    return pieces
+
+
 def _read_line(ctx: StageContext, name: str, rate: int) -> np.ndarray:
     samples, file_rate = audio.read_wav(ctx.path(f"{voice_stage.FOLDER}/{name}"))
     if file_rate != rate:
@@ -179,11 +204,11 @@ def _read_line(ctx: StageContext, name: str, rate: int) -> np.ndarray:
     return samples
 
 
-def _bed(music: jingle.ShowMusic, rate: int, mix: Mix, lines: list[Line], spans: list[tuple[int, int]], total: int,
-         target: float) -> list[master.Music]:
+def _bed(music: jingle.ShowMusic, layout: Layout, mix: Mix, lines: list[Line], target: float) -> list[master.Music]:
     """The bed from the intro to the end of the greeting, dipping under every line, fading out."""
+    rate, total = layout.rate, len(layout.speech)
     greeting = []
-    for line, span in zip(lines, spans):
+    for line, span in zip(lines, layout.spans):
         if line.story is not None:
             break
         greeting.append(span)
