@@ -94,6 +94,16 @@ def quick_config(tmp_path: Path, tone_voices) -> Config:
     return load_config(write_config(tmp_path, show_config(tmp_path, hosts=tone_voices)))
 
 
+@pytest.fixture
+def news():
+    """A newsroom's web server on 127.0.0.1 (tests/fixtures/news_server.py): routes, requests seen."""
+    from tests.fixtures import news_server
+
+    state, httpd = news_server.start()
+    yield state
+    news_server.stop(httpd)
+
+
 def published_audio(config: Config, day) -> Path:
     """The published MP3 of a day: its name carries a content hash, so it is read from the index."""
     from pipeline.stages.publish import load_index

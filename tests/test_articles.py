@@ -33,12 +33,6 @@ PAGE = (
 )
 
 
-@pytest.fixture
-def server():
-    state, httpd = news_server.start()
-    yield state
-    news_server.stop(httpd)
-
 
 def config_for(tmp_path, url, **stories):
     source = {"name": "Harbour News", "url": url}
@@ -51,9 +45,9 @@ def article(url: str, text: str = "Harbour approves pier plan. Work starts in Ma
                    canonical_url=url)
 
 
-def test_the_page_text_replaces_the_feed_summary_and_its_canonical_url_is_kept(tmp_path, server):
-    url = server.serve("/amp/pier?utm_source=rss", PAGE, content_type="text/html; charset=utf-8")
-    config = config_for(tmp_path, server.url("/feed.xml"))
+def test_the_page_text_replaces_the_feed_summary_and_its_canonical_url_is_kept(tmp_path, news):
+    url = news.serve("/amp/pier?utm_source=rss", PAGE, content_type="text/html; charset=utf-8")
+    config = config_for(tmp_path, news.url("/feed.xml"))
     [full] = articles.with_full_text([article(url)], config)
     assert full.text_origin == "article" and full.text_note is None
     assert "30 moorings" in full.text and "two years" in full.text
@@ -70,18 +64,18 @@ def test_the_page_text_replaces_the_feed_summary_and_its_canonical_url_is_kept(t
         ("slow", "timed out"),
     ],
 )
-def test_the_feed_text_stays_when_the_page_is_no_better(tmp_path, server, case, note):
+def test_the_feed_text_stays_when_the_page_is_no_better(tmp_path, news, case, note):
     if case == "teaser":
-        url = server.serve("/teaser", "<html><body><p>Subscribe to read this story.</p></body></html>",
+        url = news.serve("/teaser", "<html><body><p>Subscribe to read this story.</p></body></html>",
                            content_type="text/html")
     elif case == "pdf":
-        url = server.serve("/doc.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+        url = news.serve("/doc.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
     elif case == "missing":
-        url = server.url("/gone")
+        url = news.url("/gone")
     else:
-        server.routes["/slow"] = news_server.slow(3)
-        url = server.url("/slow")
-    config = config_for(tmp_path, server.url("/feed.xml"))
+        news.routes["/slow"] = news_server.slow(3)
+        url = news.url("/slow")
+    config = config_for(tmp_path, news.url("/feed.xml"))
     original = article(url)
     [kept] = articles.with_full_text([original], config)
     assert kept.text == original.text
@@ -89,36 +83,36 @@ def test_the_feed_text_stays_when_the_page_is_no_better(tmp_path, server, case, 
     assert note in kept.text_note
 
 
-def test_an_unreachable_host_is_tried_once_per_run(tmp_path, server):
+def test_an_unreachable_host_is_tried_once_per_run(tmp_path, news):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     pages = [article(f"http://127.0.0.1:{port}/story-{i}") for i in range(6)]
-    config = config_for(tmp_path, server.url("/feed.xml"), concurrency=1)
+    config = config_for(tmp_path, news.url("/feed.xml"), concurrency=1)
     out = articles.with_full_text(pages, config)
     assert all(a.text_origin == "feed" for a in out)
     assert sum("could not be reached earlier in this run" in a.text_note for a in out) == 5
 
 
-def test_the_run_budget_bounds_all_page_fetches(tmp_path, server):
-    server.routes["/slow"] = news_server.slow(3)
-    pages = [article(server.url("/slow") + f"?n={i}") for i in range(4)]
+def test_the_run_budget_bounds_all_page_fetches(tmp_path, news):
+    news.routes["/slow"] = news_server.slow(3)
+    pages = [article(news.url("/slow") + f"?n={i}") for i in range(4)]
     for i in range(4):
-        server.routes[f"/slow?n={i}"] = news_server.slow(3)
-    config = config_for(tmp_path, server.url("/feed.xml"), article_budget_seconds=0.3, article_timeout_seconds=5,
+        news.routes[f"/slow?n={i}"] = news_server.slow(3)
+    config = config_for(tmp_path, news.url("/feed.xml"), article_budget_seconds=0.3, article_timeout_seconds=5,
                         concurrency=2)
     out = articles.with_full_text(pages, config)
     assert all(a.text_origin == "feed" for a in out)
     assert all("budget" in a.text_note for a in out)
 
 
-def test_local_file_sources_do_not_fetch_pages_unless_configured(tmp_path, server):
-    url = server.serve("/page", PAGE, content_type="text/html")
+def test_local_file_sources_do_not_fetch_pages_unless_configured(tmp_path, news):
+    url = news.serve("/page", PAGE, content_type="text/html")
     source = {"name": "Harbour News", "url": str(tmp_path / "feed.xml")}
     config = load_config(write_config(tmp_path, show_config(tmp_path, sources=[source])))
     [kept] = articles.with_full_text([article(url)], config)
     assert kept.text_origin == "feed" and "not fetched for this source" in kept.text_note
-    assert not server.hits("/page")
+    assert not news.hits("/page")
 
     source["fetch_articles"] = True
     config = load_config(write_config(tmp_path, show_config(tmp_path, sources=[source])))

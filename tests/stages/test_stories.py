@@ -14,7 +14,7 @@ from pipeline.config import load_config
 from pipeline.errors import SourceError
 from pipeline.models import StoriesArtifact
 from tests.conftest import show_config, write_config
-from tests.fixtures import feeds, news_server
+from tests.fixtures import feeds
 
 DAY = date(2026, 11, 26)
 NEXT_DAY = date(2026, 11, 27)
@@ -26,12 +26,6 @@ def stories_of(config, day=DAY) -> StoriesArtifact:
     path = config.work_root / day.isoformat() / "stories.json"
     return StoriesArtifact.model_validate_json(path.read_text(encoding="utf-8"))
 
-
-@pytest.fixture
-def server():
-    state, httpd = news_server.start()
-    yield state
-    news_server.stop(httpd)
 
 
 def test_the_samples_pick_the_story_most_sources_cover(quick_config):
@@ -48,35 +42,35 @@ def test_the_samples_pick_the_story_most_sources_cover(quick_config):
     assert artifact.cutoff.isoformat() == "2026-11-26T06:20:00+01:00", "the newest item, in the show's timezone"
 
 
-def test_remote_sources_get_full_text_from_their_article_pages(tmp_path, server):
+def test_remote_sources_get_full_text_from_their_article_pages(tmp_path, news):
     paragraph = ("The harbour authority will rebuild the north pier for 48 million euros, starting in March; fishing "
                  "crews get the first moorings and the promenade stays open during the works. ")
     page = f"<html><head><title>Pier</title></head><body><article><h1>Pier</h1>{'<p>' + paragraph + '</p>' * 1}" \
            f"<p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
     for name in ("herald", "metro"):
-        server.serve(f"/{name}/pier", page, content_type="text/html; charset=utf-8")
+        news.serve(f"/{name}/pier", page, content_type="text/html; charset=utf-8")
     herald = feeds.rss(
-        feeds.item("Harbour to rebuild north pier for 48 million euros", link=server.url("/herald/pier"),
+        feeds.item("Harbour to rebuild north pier for 48 million euros", link=news.url("/herald/pier"),
                    text="The harbour will rebuild the north pier for 48 million euros."),
-        feeds.item("Library extends opening hours", link=server.url("/herald/library"), text="Open until ten."),
+        feeds.item("Library extends opening hours", link=news.url("/herald/library"), text="Open until ten."),
     )
     metro = feeds.rss(
-        feeds.item("North pier rebuild: 48 million euros, work from March", link=server.url("/metro/pier"),
+        feeds.item("North pier rebuild: 48 million euros, work from March", link=news.url("/metro/pier"),
                    text="The north pier will be rebuilt for 48 million euros from March, the harbour said."),
-        feeds.item("Bus lanes for the ring road", link=server.url("/metro/bus"), text="Bus lanes open next summer."),
+        feeds.item("Bus lanes for the ring road", link=news.url("/metro/bus"), text="Bus lanes open next summer."),
     )
-    server.serve("/herald.xml", herald)
-    server.serve("/metro.xml", metro)
-    data = show_config(tmp_path, sources=[{"name": "Herald", "url": server.url("/herald.xml")},
-                                          {"name": "Metro", "url": server.url("/metro.xml")}],
+    news.serve("/herald.xml", herald)
+    news.serve("/metro.xml", metro)
+    data = show_config(tmp_path, sources=[{"name": "Herald", "url": news.url("/herald.xml")},
+                                          {"name": "Metro", "url": news.url("/metro.xml")}],
                        stories={"window_hours": None, "connect_timeout_seconds": 0.5, "full_text_clusters": 1})
     config = load_config(write_config(tmp_path, data))
     runner.run_day(config, DAY, only="stories")
     lead = stories_of(config).stories[0]
     assert "north pier" in lead.title.lower()
     assert lead.text_origin == "article" and "promenade stays open" in lead.text
-    assert server.hits("/herald/pier") and server.hits("/metro/pier")
-    assert not server.hits("/herald/library"), "only the leading candidates' pages are fetched"
+    assert news.hits("/herald/pier") and news.hits("/metro/pier")
+    assert not news.hits("/herald/library"), "only the leading candidates' pages are fetched"
 
 
 def test_a_story_from_a_published_episode_is_not_repeated(quick_config):
@@ -98,11 +92,11 @@ def test_a_forced_rerun_of_the_same_day_may_keep_its_own_stories(quick_config):
     assert [s.title.split()[0] for s in stories_of(quick_config).stories] == ["Norvik", "Larkspur"]
 
 
-def test_fewer_than_two_stories_fails_before_any_writer_or_voice(tmp_path, tone_voices, server):
-    server.serve("/one.xml", feeds.rss(feeds.item("The only story today", link="https://one.example/a")))
+def test_fewer_than_two_stories_fails_before_any_writer_or_voice(tmp_path, tone_voices, news):
+    news.serve("/one.xml", feeds.rss(feeds.item("The only story today", link="https://one.example/a")))
     data = show_config(tmp_path, hosts=tone_voices,
-                       sources=[{"name": "Lonely Times", "url": server.url("/one.xml")},
-                                {"name": "Gone Gazette", "url": server.url("/missing.xml")}],
+                       sources=[{"name": "Lonely Times", "url": news.url("/one.xml")},
+                                {"name": "Gone Gazette", "url": news.url("/missing.xml")}],
                        stories={"window_hours": None, "retries": 0})
     config = load_config(write_config(tmp_path, data))
     with pytest.raises(SourceError) as raised:
