@@ -18,8 +18,7 @@ import numpy as np
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
-BLOCK_SECONDS = 0.4
-STEP_SECONDS = 0.1  # 75% overlap between blocks
+STEP_SECONDS = 0.1  # a 400 ms gating block is four steps: 75% overlap
 SHORT_TERM_SECONDS = 3.0
 
 
