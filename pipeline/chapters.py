@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from pipeline import files
+from pipeline import files, urls
 from pipeline.audio.id3 import Chapter
 from pipeline.models import Story, TimedLine
 
@@ -26,7 +26,7 @@ def clean_title(text: str) -> str:
 
 
 def clean_url(url: str | None) -> str | None:
-    if not url or not url.startswith(("http://", "https://")) or _CONTROL.search(url) or " " in url:
+    if not urls.is_http(url) or _CONTROL.search(url) or " " in url:
         return None
     return url
 

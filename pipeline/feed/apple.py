@@ -10,6 +10,8 @@ from __future__ import annotations
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from pipeline.feed.podcastindex import insert_before_items
+
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 
@@ -19,8 +21,7 @@ def _explicit(parent, value: bool | None) -> None:
         return
     element = etree.Element(f"{{{ITUNES_NS}}}explicit")
     element.text = "true" if value else "false"
-    items = [i for i, child in enumerate(parent) if child.tag == "item"]
-    parent.insert(items[0] if items else len(parent), element)
+    insert_before_items(parent, [element])
 
 
 class _Explicit:

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
+from pipeline import urls
 from pipeline.config import Config
 from pipeline.feed.apple import AppleEntryExtension, AppleExtension
 from pipeline.feed.podcastindex import PodcastIndexEntryExtension, PodcastIndexExtension, Person, podcast_guid
@@ -43,7 +44,7 @@ def show_notes(episode: Episode) -> str:
     for story in episode.stories:
         title = html.escape(xml_text(story.title), quote=False)
         source = html.escape(xml_text(story.source), quote=False)
-        if story.url and story.url.lower().startswith(("http://", "https://")):  # never javascript: or data:
+        if urls.is_http(story.url):  # never javascript: or data:
             link = f'<a href="{html.escape(xml_text(story.url), quote=True)}">{source}</a>'
         else:
             link = source

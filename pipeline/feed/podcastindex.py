@@ -60,7 +60,7 @@ def _element(tag: str, text: str | None = None, namespace: str = PODCAST_NS, **a
     return element
 
 
-def _insert_before_items(parent, elements) -> None:
+def insert_before_items(parent, elements) -> None:
     """Channel tags belong before the first <item>; feedgen appends extension output after them."""
     items = [i for i, child in enumerate(parent) if child.tag == "item"]
     position = items[0] if items else len(parent)
@@ -107,7 +107,7 @@ class PodcastIndexExtension(BaseExtension):
                                      href=person.href, img=person.img))
         for text, purpose in self._txt:
             elements.append(_element("txt", text, purpose=purpose))
-        _insert_before_items(feed[0], elements)
+        insert_before_items(feed[0], elements)
         return feed
 
 
