@@ -69,13 +69,13 @@ class _Budget:
         return self.deadline - time.monotonic()
 
 
-def with_full_text(articles: list[Article], config: Config, fetcher: Fetcher | None = None) -> list[Article]:
+def with_full_text(articles: list[Article], config: Config) -> list[Article]:
     """The same articles, each with the page's text where it could be fetched and is better.
 
     Only articles whose source reads article pages (`fetch_articles`) are fetched; the others get a
     note saying the feed text was used.
     """
-    fetcher = fetcher or page_fetcher(config)
+    fetcher = page_fetcher(config)
     budget = _Budget(config.stories.article_budget_seconds)
     reads_pages = {s.name: s.reads_article_pages for s in config.sources}
     out = list(articles)

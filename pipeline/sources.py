@@ -49,10 +49,10 @@ def feed_fetcher(config: Config) -> Fetcher:
     return Fetcher(policy, HttpCache(config.work_root / ".http-cache"))
 
 
-def fetch_feed(source: Source, config: Config, fetcher: Fetcher | None = None) -> tuple[bytes, dict[str, str]]:
+def fetch_feed(source: Source, config: Config, fetcher: Fetcher) -> tuple[bytes, dict[str, str]]:
     if source.is_remote:
         try:
-            fetched = (fetcher or feed_fetcher(config)).get(source.url, accept=FEED_ACCEPT)
+            fetched = fetcher.get(source.url, accept=FEED_ACCEPT)
         except SourceError as exc:
             raise SourceError(f"source {source.name!r}: {exc}") from None
         if fetched.not_modified:
@@ -99,7 +99,8 @@ def parse_feed(source: Source, body: bytes, headers: dict[str, str] | None = Non
             title = title[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
         link = _safe_link(entry.get("link"))
         guid = one_line(str(entry.get("id") or "")) or None
-        keys = {k for k in (guid, link and urls.canonical(link)) if k}
+        canonical_url = urls.canonical(link) if link else None
+        keys = {k for k in (guid, canonical_url) if k}
         if keys & seen:
             dropped["duplicate"] += 1
             continue
@@ -109,7 +110,7 @@ def parse_feed(source: Source, body: bytes, headers: dict[str, str] | None = Non
                 source=source.name,
                 title=title,
                 url=link,
-                canonical_url=urls.canonical(link) if link else None,
+                canonical_url=canonical_url,
                 guid=guid,
                 published=_stamp(entry.get("published_parsed") or entry.get("updated_parsed")) or feed_date,
                 text=text or title,
@@ -125,9 +126,9 @@ def parse_feed(source: Source, body: bytes, headers: dict[str, str] | None = Non
     return result
 
 
-def read_all(config: Config, fetcher: Fetcher | None = None) -> list[SourceResult]:
+def read_all(config: Config) -> list[SourceResult]:
     """Every configured source, concurrently; results in config order, failures as `error`."""
-    fetcher = fetcher or feed_fetcher(config)
+    fetcher = feed_fetcher(config)
 
     def one(source: Source) -> SourceResult:
         try:
