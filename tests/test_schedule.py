@@ -205,7 +205,8 @@ def month(tmp_path, tone_voices, fake_clock, monkeypatch):
             voicing={"workers": 1, "cache": False},
             alerts={"urls": [hook_url.replace("http://", "json://") + "/hook"]},
         )
-        data["sources"].append({"name": "Loopback Wire", "url": f"{source_url}/feed.xml"})
+        # Its items link to techwire.example: no article pages are fetched, the test stays on 127.0.0.1.
+        data["sources"].append({"name": "Loopback Wire", "url": f"{source_url}/feed.xml", "fetch_articles": False})
         made = Month(fake_clock, write_config(tmp_path, data), tmp_path / "feeds", receiver, recorded)
         state["month"] = made
         yield made
@@ -286,6 +287,10 @@ def test_a_simulated_month_puts_every_workday_on_air_by_0630(month: Month):
         # Each day the endpoint was asked (and failed), the run records the fallback from it.
         asked = day in month.requests["llm"]
         assert asked == any("openai" in f["reason"] for f in published[day]["fallbacks"]), day
+    # The days that start on the normal path do ask the failing endpoint, and record why they fell back.
+    for day in (date(2027, 3, 3), date(2027, 3, 17)):
+        assert day in month.requests["llm"], day
+        assert any("openai" in f["reason"] and "503" in f["reason"] for f in published[day]["fallbacks"]), day
     assert date(2027, 3, 31) not in month.requests["llm"], "on the fast path from the start the LLM is not asked"
     assert published[date(2027, 3, 1)]["writer"] == "openai"
     assert set(month.requests["source"]) >= {date(2027, 3, 4), date(2027, 3, 30)}

@@ -95,7 +95,7 @@ def test_a_forced_rerun_of_the_same_day_may_keep_its_own_stories(quick_config):
 def test_fewer_than_two_stories_fails_before_any_writer_or_voice(tmp_path, tone_voices, news):
     news.serve("/one.xml", feeds.rss(feeds.item("The only story today", link="https://one.example/a")))
     data = show_config(tmp_path, hosts=tone_voices,
-                       sources=[{"name": "Lonely Times", "url": news.url("/one.xml")},
+                       sources=[{"name": "Lonely Times", "url": news.url("/one.xml"), "fetch_articles": False},
                                 {"name": "Gone Gazette", "url": news.url("/missing.xml")}],
                        stories={"window_hours": None, "retries": 0})
     config = load_config(write_config(tmp_path, data))
