@@ -103,9 +103,10 @@ def test_publish_twice_with_a_correction_and_read_the_feed_back(tmp_path, tone_v
     assert transcripts["text/vtt"].startswith("WEBVTT") and "<v Oliver>" in transcripts["text/vtt"]
 
 
+@pytest.mark.parametrize("failing", [".mp3", ".chapters.json", "episodes.json", "feed.xml"])
 def test_a_publish_that_fails_on_s3_leaves_the_feed_byte_identical(tmp_path, tone_voices, s3_server, s3_env,
-                                                                   monkeypatch):
-    bucket = _bucket(s3_server, "podcast-two")
+                                                                   monkeypatch, failing):
+    bucket = _bucket(s3_server, f"podcast-two{failing.replace('.', '-')}")
     config = _s3_config(tmp_path, tone_voices, s3_server, bucket)
     runner.run_day(config, DAY_ONE)
     client = _client(s3_server)
@@ -114,14 +115,18 @@ def test_a_publish_that_fails_on_s3_leaves_the_feed_byte_identical(tmp_path, ton
     real_put = S3Target.put
 
     def put(self, upload):
-        if upload.name == "feed.xml":
-            raise PublishError("connection reset")
+        if upload.name.endswith(failing):
+            raise PublishError(f"connection reset while sending {upload.name}")
         real_put(self, upload)
 
     monkeypatch.setattr(S3Target, "put", put)
     with pytest.raises(PublishError, match="connection reset"):
         runner.run_day(config, DAY_TWO)
     assert client.get_object(Bucket=bucket, Key="daily/feed.xml")["Body"].read() == before
+    for item in podcastparser.parse("feed.xml", io.BytesIO(before))["episodes"]:  # all the old feed points to is there
+        [enclosure] = item["enclosures"]
+        key = "daily/" + enclosure["url"].removeprefix(PUBLIC)
+        assert client.head_object(Bucket=bucket, Key=key)["ContentLength"] == enclosure["file_size"]
 
 
 def test_wrong_credentials_are_a_clear_error_without_the_secret(tmp_path, s3_server, monkeypatch):
