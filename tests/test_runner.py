@@ -73,3 +73,5 @@ def test_a_hand_edit_that_breaks_the_script_names_the_line(quick_config):
 def test_plan_is_empty_only_when_every_artifact_is_there(quick_config):
     ctx = StageContext(config=quick_config, date=DAY, now=__import__("datetime").datetime.now())
     assert [s.name for s in runner.plan(ctx)] == list(runner.STAGE_NAMES)
+    runner.run_day(quick_config, DAY)
+    assert runner.plan(ctx) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import sys
 from datetime import date
 
@@ -97,11 +98,16 @@ def test_the_feed_and_attachments_have_the_types_apps_expect(served):
 
 def test_nothing_outside_the_folder_or_hidden_is_served(published):
     (published.publish_dir / ".feed.xml.abc.tmp").write_text("half a feed")
-    (published.publish_dir.parent / "secret.txt").write_text("no")
+    (published.publish_dir.parent / "secret.txt").write_text("top-secret-contents")
     with running(published.publish_dir) as server:
         base = f"http://127.0.0.1:{server.server_port}/"
         assert requests.get(base + ".feed.xml.abc.tmp", timeout=10).status_code == 404
-        assert requests.get(base + "../secret.txt", timeout=10).status_code == 404
+        for raw in ("/../secret.txt", "/episodes/../../secret.txt"):  # sent as they are: requests would tidy them
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            connection.request("GET", raw)
+            response = connection.getresponse()
+            assert response.status == 404 and b"top-secret" not in response.read(), raw
+            connection.close()
         assert requests.get(base + "%2e%2e/secret.txt", timeout=10).status_code == 404
         assert requests.get(base + "missing.mp3", timeout=10).status_code == 404
         assert requests.post(base + "feed.xml", timeout=10).status_code == 405

@@ -47,7 +47,7 @@ def read_with_good_neighbour(tmp_path, news, route_path, route=None, body=None, 
         ("redirect-loop", "redirects (a loop?)"),
         ("empty-feed", "no usable items"),
         ("empty-body", "the response is empty"),
-        ("not-a-feed", "not a"),
+        ("not-a-feed", "RSS or Atom feed"),
         ("unreachable", "connection refused"),
     ],
 )
