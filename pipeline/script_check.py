@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from pipeline.models import Line, Story
 from pipeline.text import split_sentences, words
@@ -58,6 +59,16 @@ class Grounds:
     def metadata(self) -> list[str]:
         return [self.show_title, *self.hosts, *self.allowlist]
 
+    # Read once per day's grounds, not once per check: every draft, repair and later stage asks again.
+    @cached_property
+    def known(self) -> _Known:
+        return _known(self)
+
+    @cached_property
+    def planted(self) -> list[tuple[str, set[tuple[str, ...]]]]:
+        """(source, word runs) of every instruction planted in the day's sources."""
+        return [(source, _overlap_grams(sentence)) for source, sentence in planted_instructions(self)]
+
 
 @dataclass
 class _Known:
@@ -79,9 +90,8 @@ def check_script(
         findings += _length(lines, target_words, tolerance)
     findings += _repetition(lines)
     findings += _format(lines, grounds.hosts)
-    known = _known(grounds)
     for number, line in enumerate(lines, start=1):
-        findings += _grounding(number, line.text, known, grounds.language)
+        findings += _grounding(number, line.text, grounds.known, grounds.language)
     findings += _injection(lines, grounds)
     return findings
 
@@ -458,13 +468,12 @@ def _overlap_grams(sentence: str) -> set[tuple[str, ...]]:
 
 def _injection(lines: list[Line], grounds: Grounds) -> list[Finding]:
     findings = []
-    planted = [(source, _overlap_grams(sentence)) for source, sentence in planted_instructions(grounds)]
     for number, line in enumerate(lines, start=1):
         if looks_like_instruction(line.text):
             findings.append(Finding("injection", "the line reads like an instruction to a model", number))
             continue
         said_grams = _overlap_grams(line.text)
-        for source, grams in planted:
+        for source, grams in grounds.planted:
             if grams & said_grams:
                 findings.append(Finding("injection", f"the line repeats an instruction planted in the {source} article", number))
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -137,7 +138,7 @@ def test_the_allowlist_and_the_show_metadata_ground_names():
     lines[-1] = Line(speaker="Shelby", text="This show is made by the Dailycast Newsroom in Amsterdam.")
     assert [str(f) for f in check_script(lines, GROUNDS)] == [
         "line 9: the name 'Amsterdam' is not in the sources or the show's metadata"]
-    allowed = Grounds(**{**GROUNDS.__dict__, "allowlist": ("Dailycast Newsroom", "Amsterdam")})
+    allowed = dataclasses.replace(GROUNDS, allowlist=("Dailycast Newsroom", "Amsterdam"))
     assert check_script(lines, allowed) == []
 
 

@@ -56,13 +56,19 @@ def grounds(ctx: StageContext, stories: StoriesArtifact) -> Grounds:
     )
 
 
-def check(lines: list[Line], ctx: StageContext, stories: StoriesArtifact) -> list[Finding]:
-    return check_script(lines, grounds(ctx, stories), ctx.config.script.target_words)
+def check(lines: list[Line], ctx: StageContext, day_grounds: Grounds) -> list[Finding]:
+    return check_script(lines, day_grounds, ctx.config.script.target_words)
+
+
+def hard(findings: list[Finding]) -> list[Finding]:
+    """The findings that stop a script (the soft ones are only logged)."""
+    return [f for f in findings if f.rule not in SOFT_RULES]
 
 
 def run(ctx: StageContext) -> Script:
     stories = ctx.read("stories.json", StoriesArtifact)
     day_brief = brief(ctx, stories)
+    day_grounds = grounds(ctx, stories)
     budget = CostBudget(ctx.config.script.max_cost_per_run)
     chain = ctx.writers()
     attempts: list[dict] = []
@@ -90,10 +96,10 @@ def run(ctx: StageContext) -> Script:
             if lines is None:  # this writer cannot revise
                 attempts.pop()
                 break
-            findings = check(lines, ctx, stories)
-            hard = [f for f in findings if f.rule not in SOFT_RULES]
+            findings = check(lines, ctx, day_grounds)
+            stopping = hard(findings)
             attempt["seconds"] = _since(started)
-            if not findings or (last_link and not hard):
+            if not findings or (last_link and not stopping):
                 attempt["outcome"] = "accepted" if not findings else "accepted-with-findings"
                 if findings:
                     attempt["findings"] = [str(f) for f in findings]
@@ -193,24 +199,24 @@ def load(ctx: StageContext) -> Script:
         script = script.model_copy(update={"lines": lines})
     elif not md_path.exists() or md_path.stat().st_mtime_ns < json_path.stat().st_mtime_ns:
         edited = ARTIFACT
-    findings = check(script.lines, ctx, stories)
-    hard = [f for f in findings if f.rule not in SOFT_RULES]
+    findings = check(script.lines, ctx, grounds(ctx, stories))
+    stopping = hard(findings)
     for finding in findings:
         if finding.rule in SOFT_RULES:
             ctx.log.warning("%s: %s", json_path.name, finding)
     overridden = not edited and bool(script.attempts) and script.attempts[-1].get("outcome") == "accepted-by-producer"
-    if hard and not ctx.accept_script and not overridden:
+    if stopping and not ctx.accept_script and not overridden:
         source = ctx.path(edited or ARTIFACT)
         raise StageError(
             f"{source}: the script fails its checks (fix it, or voice it anyway with --accept-script): "
-            + "; ".join(str(f) for f in hard)
+            + "; ".join(str(f) for f in stopping)
         )
     if edited:
         note = {"writer": "producer", "kind": "edit", "file": edited,
-                "outcome": "accepted-by-producer" if hard else "accepted"}
-        if hard:
-            note["findings"] = [str(f) for f in hard]
-            ctx.log.warning("--accept-script: voicing %s despite %d findings", edited, len(hard))
+                "outcome": "accepted-by-producer" if stopping else "accepted"}
+        if stopping:
+            note["findings"] = [str(f) for f in stopping]
+            ctx.log.warning("--accept-script: voicing %s despite %d findings", edited, len(stopping))
         script = script.model_copy(update={"attempts": script.attempts + [note]})
         save(ctx, script, stories)
     return script
