@@ -211,6 +211,8 @@ _SCALES = {
 }
 _POINT = {"en": "point", "nl": "komma"}
 _AND = {"en": {"and"}, "nl": set()}
+_ARTICLES = {"en": {"a", "an"}}  # "a hundred": one hundred
+_ONE = "one"
 # Numbers a host says without a source: "one of the two stories". Spelled out only; "2" in digits counts.
 _CASUAL = {0, 1, 2}
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -256,6 +258,9 @@ def numbers_in(text: str, language: str = "en") -> list[tuple[float, str, bool]]
     tokens = re.findall(r"\d+(?:[.,]\d+)*|[^\W\d_]+", text.lower().replace("-", " "))
     if language == "nl":
         tokens = [part for token in tokens for part in (_split_dutch(token) or [token])]
+    # "a hundred and sixty thousand": the article counts one of the scale.
+    tokens = [_ONE if token in _ARTICLES.get(language, ()) and following in scales else token
+              for token, following in zip(tokens, tokens[1:] + [""])]
     found: list[tuple[float, str, bool]] = []
     i = 0
     while i < len(tokens):
