@@ -11,13 +11,13 @@ the answer is parsed tolerantly whichever way it came.
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 from pydantic import Field
 
-from pipeline.errors import FatalProviderError, TransientProviderError
+from pipeline.errors import FatalProviderError
 from pipeline.providers.llm_chat import ChatOptions, ChatWriter, Completion
+from pipeline.providers.openai_api import make_client, provider_error
 
 FormatName = Literal["auto", "json_schema", "json_object_schema", "json_object", "none"]
 _DEGRADE: tuple[FormatName, ...] = ("json_schema", "json_object_schema", "json_object", "none")
@@ -53,14 +53,8 @@ class OpenAIWriter(ChatWriter):
         return self._format
 
     def client(self):
-        import openai
-
         if self._client is None:
-            key = os.environ.get(self.options.api_key_env, "") if self.options.api_key_env else "not-needed"
-            self._client = openai.OpenAI(
-                base_url=self.options.base_url, api_key=key or "not-set",
-                timeout=self.options.timeout_seconds, max_retries=0,
-            )
+            self._client = make_client(self.options.base_url, self.options.api_key_env, self.options.timeout_seconds)
         return self._client
 
     def complete(self, messages: list[dict], schema: dict) -> Completion:
@@ -75,16 +69,12 @@ class OpenAIWriter(ChatWriter):
                     max_tokens=self.options.max_tokens,
                     **_format_argument(self._format, schema),
                 )
-            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-                raise TransientProviderError(f"{self.label}: {type(exc).__name__}") from exc
             except openai.APIStatusError as exc:
                 if self._may_degrade(exc):
                     continue
-                transient = exc.status_code == 429 or exc.status_code >= 500
-                error = TransientProviderError if transient else FatalProviderError
-                raise error(f"{self.label}: HTTP {exc.status_code}{_reason(exc)}") from exc
+                raise provider_error(exc, self.label) from exc
             except openai.OpenAIError as exc:
-                raise FatalProviderError(f"{self.label}: {type(exc).__name__}: {exc}") from exc
+                raise provider_error(exc, self.label) from exc
             break
         if not response.choices:
             raise FatalProviderError(f"{self.label}: the answer has no choices")
@@ -124,12 +114,3 @@ def _strict(schema):
     if isinstance(schema, list):
         return [_strict(v) for v in schema]
     return schema
-
-
-def _reason(exc) -> str:
-    """A short reason from the error body; never the request (it holds the articles) or headers."""
-    body = getattr(exc, "body", None)
-    message = body.get("message") if isinstance(body, dict) else None
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        message = body["error"].get("message")
-    return f" ({' '.join(str(message).split())[:160]})" if message else ""

@@ -8,15 +8,15 @@ The API key comes from the environment variable named by `api_key_env`, never fr
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 import numpy as np
 from pydantic import Field
 
 from pipeline.audio import join_with_gaps, pcm16_to_float, wav_bytes_to_float
-from pipeline.errors import FatalProviderError, TransientProviderError
+from pipeline.errors import FatalProviderError
 from pipeline.providers.base import Audio, ProviderOptions, Voice
+from pipeline.providers.openai_api import make_client, provider_error
 from pipeline.retry import with_retries
 from pipeline.text import split_sentences
 
@@ -94,11 +94,8 @@ class OpenAITTSVoice(Voice):
                                                       response_format=options.response_format, speed=options.speed,
                                                       **extra)
                 return response.content
-            except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
-                raise TransientProviderError(f"{self.describe()}: {type(exc).__name__}") from exc
-            except openai.APIStatusError as exc:
-                error = TransientProviderError if exc.status_code >= 500 else FatalProviderError
-                raise error(f"{self.describe()}: HTTP {exc.status_code}") from exc
+            except openai.OpenAIError as exc:
+                raise provider_error(exc, self.describe()) from exc
 
         chunks = []
         rate = PCM_RATE
@@ -111,12 +108,8 @@ class OpenAITTSVoice(Voice):
 
     def _client(self):
         """One client (and connection pool) per voice, reused for every line it speaks."""
-        import openai
-
         if getattr(self, "_openai", None) is None:
-            key = os.environ.get(self.options.api_key_env, "") if self.options.api_key_env else "not-needed"
-            self._openai = openai.OpenAI(base_url=self.options.base_url, api_key=key or "missing",
-                                         timeout=self.options.timeout_seconds, max_retries=0)
+            self._openai = make_client(self.options.base_url, self.options.api_key_env, self.options.timeout_seconds)
         return self._openai
 
     def _decode(self, data: bytes) -> tuple[np.ndarray, int]:
