@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import random
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -123,6 +124,7 @@ class Fetcher:
         self.cache = cache
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self._local = threading.local()
 
     def get(self, url: str, *, accept: str = "*/*") -> Fetched:
         headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
@@ -143,26 +145,34 @@ class Fetcher:
                 self._sleep(delay)
         raise AssertionError("unreachable")
 
+    def _session(self) -> requests.Session:
+        """One session per thread (feeds and pages are fetched from a pool): a site's connection is kept
+        alive from one request to the next instead of a new TCP and TLS handshake each time."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.max_redirects = self.policy.max_redirects
+        return session
+
     def _once(self, url: str, headers: dict[str, str]) -> Fetched:
         policy = self.policy
-        with requests.Session() as session:
-            session.max_redirects = policy.max_redirects
-            try:
-                response = session.get(
-                    url, headers=headers, stream=True, timeout=(policy.connect_timeout, policy.read_timeout)
-                )
-            except requests.TooManyRedirects:
-                raise SourceError(f"cannot fetch {redact(url)}: more than {policy.max_redirects} redirects (a loop?)") from None
-            except requests.exceptions.InvalidURL:
-                raise SourceError(f"cannot fetch {redact(url)}: not a valid URL") from None
-            except requests.exceptions.SSLError as exc:
-                raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                raise _Retry(_reason(exc)) from None
-            except requests.RequestException as exc:
-                raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
-            with response:
-                return self._read(url, response)
+        session = self._session()
+        try:
+            response = session.get(
+                url, headers=headers, stream=True, timeout=(policy.connect_timeout, policy.read_timeout)
+            )
+        except requests.TooManyRedirects:
+            raise SourceError(f"cannot fetch {redact(url)}: more than {policy.max_redirects} redirects (a loop?)") from None
+        except requests.exceptions.InvalidURL:
+            raise SourceError(f"cannot fetch {redact(url)}: not a valid URL") from None
+        except requests.exceptions.SSLError as exc:
+            raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise _Retry(_reason(exc)) from None
+        except requests.RequestException as exc:
+            raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
+        with response:
+            return self._read(url, response)
 
     def _read(self, url: str, response: requests.Response) -> Fetched:
         status = response.status_code
