@@ -37,11 +37,12 @@ class Stage:
     name: str
     run: Callable[[StageContext], Any]
     artifact: str  # present and fresh: the stage is done
+    editable: str | None = None  # a file a producer may edit after the stage: an edit makes the next stages stale
 
 
 STAGES: tuple[Stage, ...] = (
     Stage("stories", stories.run, stories.ARTIFACT),
-    Stage("script", script.run, script.ARTIFACT),
+    Stage("script", script.run, script.ARTIFACT, editable=script.READABLE),
     Stage("voice", voice.run, voice.ARTIFACT),
     Stage("mix", mix.run, mix.ARTIFACT),
     Stage("publish", publish.run, publish.ARTIFACT),
@@ -99,6 +100,8 @@ def plan(ctx: StageContext, force: bool = False, from_stage: str | None = None, 
         if not path.exists() or path.stat().st_mtime < previous_mtime:
             return list(STAGES[position:])
         previous_mtime = path.stat().st_mtime
+        if stage.editable and ctx.path(stage.editable).exists():
+            previous_mtime = max(previous_mtime, ctx.path(stage.editable).stat().st_mtime)
     return []
 
 

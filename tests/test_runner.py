@@ -75,3 +75,16 @@ def test_plan_is_empty_only_when_every_artifact_is_there(quick_config):
     assert [s.name for s in runner.plan(ctx)] == list(runner.STAGE_NAMES)
     runner.run_day(quick_config, DAY)
     assert runner.plan(ctx) == []
+
+
+def test_an_edited_script_md_makes_the_voice_and_what_follows_stale(quick_config):
+    runner.run_day(quick_config, DAY)
+    ctx = StageContext(config=quick_config, date=DAY, now=__import__("datetime").datetime.now())
+    md = ctx.path("script.md")
+    md.write_text(md.read_text().replace("I'm Shelby", "I am Shelby", 1))
+    later = ctx.path("published.json").stat().st_mtime_ns + 10**9
+    os.utime(md, ns=(later, later))
+    assert [s.name for s in runner.plan(ctx)] == ["voice", "mix", "publish"]
+    record = runner.run_day(quick_config, DAY, force=False)
+    assert record.outcome == "published"
+    assert "I am Shelby" in ctx.path("transcript.vtt").read_text()  # the edit reached the episode

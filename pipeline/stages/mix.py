@@ -65,7 +65,7 @@ def pause_ms(mix: Mix, previous: Line, line: Line) -> int:
 
 def run(ctx: StageContext) -> MixedEpisode:
     mix = ctx.config.mix
-    script = script_stage.load(ctx)
+    script = ctx.read(script_stage.ARTIFACT, Script)  # as voiced: the voice stage took in any edit
     manifest: VoiceManifest = ctx.read(voice_stage.ARTIFACT, VoiceManifest)
     if len(manifest.lines) != len(script.lines):
         raise StageError(
