@@ -338,7 +338,7 @@ def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_describe(path, exc)) from None
+        raise _config_error(path, _lines(exc)) from None
     config._path = path.resolve()
 
     problems: list[str] = []
@@ -365,7 +365,12 @@ def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None
 
 def _raise_if(path: Path, problems: list[str]) -> None:
     if problems:
-        raise ConfigError(f"{path}: " + ("\n  ".join([""] + problems) if len(problems) > 1 else problems[0]))
+        raise _config_error(path, problems)
+
+
+def _config_error(path: Path, problems: list[str]) -> ConfigError:
+    """One problem on the line of the file's name; several, one per indented line below it."""
+    return ConfigError(f"{path}: " + ("\n  ".join([""] + problems) if len(problems) > 1 else problems[0]))
 
 
 def secret_env_names(config: Config) -> list[tuple[str, str]]:
@@ -416,6 +421,3 @@ def _lines(exc: ValidationError, prefix: str = "") -> list[str]:
     return lines
 
 
-def _describe(path: Path, exc: ValidationError) -> str:
-    lines = _lines(exc)
-    return f"{path}: " + (lines[0] if len(lines) == 1 else "\n  " + "\n  ".join(lines))
