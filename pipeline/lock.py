@@ -63,8 +63,8 @@ class RunLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                owner = read_owner(self.path)
                 if time.monotonic() >= deadline:
+                    owner = read_owner(self.path)
                     os.close(fd)
                     who = f"pid {owner.pid}, started {owner.started}" if owner else "unknown owner"
                     raise LockedError(

@@ -113,7 +113,6 @@ def run_day(
     from_stage: str | None = None,
     only: str | None = None,
     trigger: str = "manual",
-    now: datetime | None = None,
     clock: Callable[[], datetime] | None = None,
     lock_wait: float = 0.0,
     on_stage: Callable[[str, str], None] | None = None,
@@ -122,8 +121,7 @@ def run_day(
 ) -> RunRecord:
     """Runs the day. `on_stage(event, stage)` hears "start" and "end" (for progress displays)."""
     clock = clock or default_clock.now
-    now = now or clock()
-    ctx = StageContext(config=config, date=day, now=now, overrides=overrides or {},
+    ctx = StageContext(config=config, date=day, now=clock(), overrides=overrides or {},
                        accept_script=accept_script)
     ctx.workdir.mkdir(parents=True, exist_ok=True)
     with _secrets_masked_in_logs(config), RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
@@ -313,10 +311,9 @@ def _alert(config: Config, record: RunRecord) -> None:
         _safely(alerts.send, config, alerts.SUCCESS, f"{day}: the episode is out", body)
 
 
-def record_skipped_day(config: Config, day: date, trigger: str, reason: str, clock=None,
-                       outcome: str = "skipped") -> None:
+def record_skipped_day(config: Config, day: date, trigger: str, reason: str, outcome: str = "skipped") -> None:
     """A day without a show (holiday, skip list; `missed` by the scheduler) in the history, so status shows why."""
-    stamp = _stamp(clock or default_clock.now)
+    stamp = _stamp(default_clock.now)
     _remember(config, RunRecord(date=day.isoformat(), trigger=trigger, started=stamp, finished=stamp,
                                 outcome=outcome, error=reason))
 
