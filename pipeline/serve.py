@@ -8,7 +8,6 @@ MIME types and cache lifetimes a podcast app expects.
 from __future__ import annotations
 
 import logging
-import mimetypes
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,30 +17,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import redirect, send_from_directory
 from werkzeug.wrappers import Request
 
-from pipeline.publishers import IMMUTABLE
+from pipeline import site
 
 log = logging.getLogger("dailycast")
-
-# What podcast apps expect, where the platform's mimetypes table differs or is silent.
-MIME_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".vtt": "text/vtt",
-    ".srt": "application/x-subrip",
-    ".json": "application/json",
-    ".jpg": "image/jpeg",
-    ".png": "image/png",
-}
-FEED_TYPE = "application/rss+xml"
-TEXTUAL = ("text/", "application/rss+xml", "application/json", "application/xml", "application/x-subrip")
-
-
-def mime_type(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    if name.endswith(".xml"):
-        return FEED_TYPE if Path(name).name == "feed.xml" else "application/xml"
-    return MIME_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-
 
 def make_app(root: Path):
     """A WSGI app serving `root`; the site's root redirects to feed.xml."""
@@ -57,14 +35,11 @@ def make_app(root: Path):
                 return redirect("/feed.xml")
             if any(part.startswith(".") for part in path.split("/")):  # temporary files, dotfiles
                 raise NotFound()
-            mutable = path in ("feed.xml", "episodes.json")
+            content_type, cache_control = site.headers(path)
             response = send_from_directory(
-                root, path, request.environ, mimetype=mime_type(path), conditional=True, etag=True,
+                root, path, request.environ, mimetype=content_type, conditional=True, etag=True,
             )
-            response.headers["Cache-Control"] = "no-cache" if mutable else IMMUTABLE
-            content_type = mime_type(path)
-            if content_type.startswith(TEXTUAL):
-                content_type += "; charset=utf-8"
+            response.headers["Cache-Control"] = cache_control
             response.headers["Content-Type"] = content_type
             response.headers.setdefault("Access-Control-Allow-Origin", "*")  # web players fetch transcripts
             del response.headers["Date"]  # the HTTP server sends its own; one Date header, not two
@@ -95,4 +70,4 @@ def running(root: Path, host: str = "127.0.0.1", port: int = 0):
         thread.join(timeout=5)
 
 
-__all__ = ["make_app", "make_server_for", "mime_type", "running"]
+__all__ = ["make_app", "make_server_for", "running"]

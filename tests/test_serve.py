@@ -10,7 +10,9 @@ import pytest
 import requests
 
 from pipeline import runner
-from pipeline.serve import mime_type, running
+from pipeline import site
+from pipeline.publishers import IMMUTABLE
+from pipeline.serve import running
 from pipeline.stages import publish
 from tests.conftest import show_config, write_config
 from tests.loopback import background_process, free_port
@@ -82,7 +84,7 @@ def test_the_feed_and_attachments_have_the_types_apps_expect(served):
     feed = requests.get(base + "feed.xml", timeout=10)
     assert feed.status_code == 200
     assert feed.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
-    assert feed.headers["Cache-Control"] == "no-cache"
+    assert feed.headers["Cache-Control"] == "public, max-age=300"  # as the S3 target publishes it
     assert feed.content == (config.publish_dir / "feed.xml").read_bytes()
     for attachment in episode.transcripts:
         response = requests.head(base + attachment.file, timeout=10)
@@ -113,12 +115,14 @@ def test_nothing_outside_the_folder_or_hidden_is_served(published):
         assert requests.post(base + "feed.xml", timeout=10).status_code == 405
 
 
-def test_mime_types():
-    assert mime_type("episodes/x.mp3") == "audio/mpeg"
-    assert mime_type("episodes/x.vtt") == "text/vtt"
-    assert mime_type("episodes/x.srt") == "application/x-subrip"
-    assert mime_type("feed.xml") == "application/rss+xml"
-    assert mime_type("cover-1.png") == "image/png"
+def test_every_site_file_has_one_set_of_headers():
+    assert site.headers("episodes/x.mp3") == ("audio/mpeg", IMMUTABLE)
+    assert site.headers("episodes/x.vtt") == ("text/vtt; charset=utf-8", IMMUTABLE)
+    assert site.headers("episodes/x.srt") == ("application/x-subrip; charset=utf-8", IMMUTABLE)
+    assert site.headers("episodes/x.chapters.json") == ("application/json+chapters; charset=utf-8", IMMUTABLE)
+    assert site.headers("feed.xml") == ("application/rss+xml; charset=utf-8", "public, max-age=300")
+    assert site.headers("episodes.json") == ("application/json; charset=utf-8", "no-cache")
+    assert site.headers("cover-1.PNG") == ("image/png", IMMUTABLE)
 
 
 def test_serve_has_help_and_a_clean_error_without_a_published_folder(tmp_path, capsys):

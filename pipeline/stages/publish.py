@@ -24,13 +24,12 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from pipeline import files
+from pipeline import files, site
 from pipeline.config import Config
 from pipeline.context import StageContext
 from pipeline.cover import cover_image
 from pipeline.errors import StageError
 from pipeline.feed import build_feed
-from pipeline.feed.podcastindex import CHAPTERS_TYPE
 from pipeline.models import (
     Attachment,
     Episode,
@@ -41,23 +40,22 @@ from pipeline.models import (
     StoriesArtifact,
     VoiceManifest,
 )
-from pipeline.publishers import IMMUTABLE, NO_CACHE, SHORT, PublishError, Target, Upload, open_target
+from pipeline.publishers import PublishError, Target, Upload, open_target
 from pipeline.stages import mix as mix_stage
 from pipeline.stages import voice as voice_stage
 from pipeline.text import slug
 
 ARTIFACT = "published.json"
-INDEX = "episodes.json"
-FEED = "feed.xml"
+INDEX = site.INDEX
+FEED = site.FEED
 FOLDER = "episodes"
 BACKFILL_TIME = time(6, 0)
 HASH_CHARS = 10
-FEED_TYPE = "application/rss+xml; charset=utf-8"
 
 # The mix stage's optional outputs, in the order the feed lists them. Single-valued readers
 # (feedparser, podcastparser) keep the last transcript, so WebVTT, the one Apple prefers, comes last.
 CHAPTERS = mix_stage.CHAPTERS
-TRANSCRIPTS = ((mix_stage.TRANSCRIPT_SRT, "application/x-subrip", ".srt"), (mix_stage.TRANSCRIPT_VTT, "text/vtt", ".vtt"))
+TRANSCRIPTS = ((mix_stage.TRANSCRIPT_SRT, ".srt"), (mix_stage.TRANSCRIPT_VTT, ".vtt"))
 MANAGED_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".jpg", ".jpeg", ".png")
 
 
@@ -107,8 +105,8 @@ def run(ctx: StageContext) -> Episode:
         target.put(upload)
         ctx.log.debug("uploaded %s (%d bytes) to %s", upload.name, upload.size, target.describe())
     index_bytes = (plan.index.model_dump_json(indent=2) + "\n").encode("utf-8")
-    target.put(Upload(INDEX, index_bytes, "application/json", NO_CACHE))
-    target.put(Upload(FEED, plan.feed, FEED_TYPE, SHORT))
+    target.put(site.upload(INDEX, index_bytes))
+    target.put(site.upload(FEED, plan.feed))
 
     _remove_unreferenced(ctx, target, plan.index)
     for old in plan.retired:
@@ -132,20 +130,20 @@ def prepare(ctx: StageContext, target: Target) -> Plan:
 
     audio = source_audio.read_bytes()
     stem = f"{FOLDER}/{ctx.date.isoformat()}"
-    uploads = [Upload(hashed_name(stem, audio, ".mp3"), audio, "audio/mpeg", IMMUTABLE)]
+    uploads = [site.upload(hashed_name(stem, audio, ".mp3"), audio)]
     transcripts = []
-    for name, mime, suffix in TRANSCRIPTS:
+    for name, suffix in TRANSCRIPTS:
         data = _attachment(ctx, name)
         if data is not None:
-            upload = Upload(hashed_name(stem, data, suffix), data, mime, IMMUTABLE)
+            upload = site.upload(hashed_name(stem, data, suffix), data)
             uploads.append(upload)
-            transcripts.append(Attachment(file=upload.name, type=mime, bytes=upload.size))
+            transcripts.append(Attachment(file=upload.name, type=site.mime_type(upload.name), bytes=upload.size))
     chapters = None
     data = _attachment(ctx, CHAPTERS)
     if data is not None:
-        upload = Upload(hashed_name(stem, data, ".chapters.json"), data, CHAPTERS_TYPE, IMMUTABLE)
+        upload = site.upload(hashed_name(stem, data, ".chapters.json"), data)
         uploads.append(upload)
-        chapters = Attachment(file=upload.name, type=CHAPTERS_TYPE, bytes=upload.size)
+        chapters = Attachment(file=upload.name, type=site.mime_type(upload.name), bytes=upload.size)
 
     cover = _cover(config)
     uploads.append(cover)
@@ -260,8 +258,7 @@ def _cover(config: Config) -> Upload:
     except OSError as exc:
         raise StageError(f"{where}: cannot read {path}: {exc.strerror or exc}") from None
     suffix = ".png" if suffix == ".png" else ".jpg"
-    return Upload(hashed_name("cover", data, suffix), data, "image/png" if suffix == ".png" else "image/jpeg",
-                  IMMUTABLE)
+    return site.upload(hashed_name("cover", data, suffix), data)
 
 
 def _publication_time(ctx: StageContext) -> datetime:

@@ -89,9 +89,9 @@ def test_publish_twice_with_a_correction_and_read_the_feed_back(tmp_path, tone_v
     assert (audio["ContentType"], audio["CacheControl"]) == ("audio/mpeg", IMMUTABLE)
     assert audio["ContentLength"] == second.audio_bytes
     expected = {t.file: t.type for t in second.transcripts} | {second.chapters.file: "application/json+chapters"}
-    for name, content_type in expected.items():
+    for name, content_type in expected.items():  # the feed's type attribute, and UTF-8 for web players
         head = client.head_object(Bucket=bucket, Key=f"daily/{name}")
-        assert head["ContentType"] == content_type
+        assert head["ContentType"] == f"{content_type}; charset=utf-8"
     # The corrected rerun's mix made its own chapters and transcripts: the bucket holds exactly those.
     workdir = tmp_path / "work" / DAY_ONE.isoformat()
     body = client.get_object(Bucket=bucket, Key=f"daily/{second.chapters.file}")["Body"].read()
