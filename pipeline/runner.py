@@ -49,6 +49,7 @@ STAGES: tuple[Stage, ...] = (
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 LOCK = "run.lock"
+RUNS = "runs.jsonl"  # one JSON line per run of the day, for producers and `dailycast status`
 TRIGGERS = ("manual", "cron", "schedule")
 # A failed stage that the fast path can redo, and where the redo starts: a mix that fails its QA
 # check is voiced again with the fallback voices.
@@ -327,7 +328,7 @@ def _safely(action, *args) -> None:
 
 
 def history(config: Config, day: date) -> list[dict]:
-    path = config.workdir(day) / "runs.jsonl"
+    path = config.workdir(day) / RUNS
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -341,7 +342,7 @@ def _stage(name: str) -> Stage:
 
 
 def _append(ctx: StageContext, record: RunRecord) -> None:
-    with open(ctx.path("runs.jsonl"), "a", encoding="utf-8") as handle:
+    with open(ctx.path(RUNS), "a", encoding="utf-8") as handle:
         handle.write(json.dumps(asdict(record)) + "\n")
 
 

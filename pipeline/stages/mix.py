@@ -30,6 +30,7 @@ from pipeline.cover import cover_image
 from pipeline.errors import QAError, StageError
 from pipeline.models import Line, MixedEpisode, Script, StoriesArtifact, TimedLine, VoiceManifest
 from pipeline.stages import script as script_stage
+from pipeline.stages import stories as stories_stage
 from pipeline.stages import voice as voice_stage
 
 ARTIFACT = "episode.json"
@@ -116,7 +117,7 @@ def run(ctx: StageContext) -> MixedEpisode:
                 whole.add(0, total, final)
                 frames = whole.finish()
         seconds = round(frames * calibration.frame / rate, 3)
-        stories = ctx.read("stories.json", StoriesArtifact)
+        stories = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
         chapter_list = chapters.build(timeline, stories.stories, seconds,
                                       (layout.outro_at + offset) / rate if mix.jingle else None)
         id3.write_tags(tmp, id3.EpisodeTags(

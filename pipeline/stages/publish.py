@@ -42,6 +42,8 @@ from pipeline.models import (
 )
 from pipeline.publishers import PublishError, Target, Upload, open_target
 from pipeline.stages import mix as mix_stage
+from pipeline.stages import script as script_stage
+from pipeline.stages import stories as stories_stage
 from pipeline.stages import voice as voice_stage
 from pipeline.text import slug
 
@@ -121,8 +123,8 @@ def prepare(ctx: StageContext, target: Target) -> Plan:
     """Everything a publish will write, computed before anything is written."""
     config = ctx.config
     mixed = ctx.read(mix_stage.ARTIFACT, MixedEpisode)
-    stories = ctx.read("stories.json", StoriesArtifact)
-    script = ctx.read("script.json", Script)
+    stories = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
+    script = ctx.read(script_stage.ARTIFACT, Script)
     manifest = ctx.read(voice_stage.ARTIFACT, VoiceManifest)
     source_audio = ctx.path(mix_stage.AUDIO)
     if not source_audio.exists() or source_audio.stat().st_size != mixed.bytes:

@@ -15,6 +15,7 @@ import os
 import time
 
 from pipeline import files
+from pipeline.stages import stories as stories_stage
 from pipeline.context import StageContext
 from pipeline.errors import ProviderError, QAError, StageError
 from pipeline.models import Line, Script, StoriesArtifact
@@ -66,7 +67,7 @@ def hard(findings: list[Finding]) -> list[Finding]:
 
 
 def run(ctx: StageContext) -> Script:
-    stories = ctx.read("stories.json", StoriesArtifact)
+    stories = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
     day_brief = brief(ctx, stories)
     day_grounds = grounds(ctx, stories)
     budget = CostBudget(ctx.config.script.max_cost_per_run)
@@ -187,7 +188,7 @@ def save(ctx: StageContext, script: Script, stories: StoriesArtifact) -> None:
 def load(ctx: StageContext) -> Script:
     """The script to voice: script.json, or script.md when a producer edited it after; checked again."""
     script = ctx.read(ARTIFACT, Script)
-    stories = ctx.read("stories.json", StoriesArtifact)
+    stories = ctx.read(stories_stage.ARTIFACT, StoriesArtifact)
     json_path, md_path = ctx.path(ARTIFACT), ctx.path(READABLE)
     edited = None
     if md_path.exists() and md_path.stat().st_mtime_ns > json_path.stat().st_mtime_ns:
