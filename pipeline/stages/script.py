@@ -136,6 +136,8 @@ def _call(ctx: StageContext, writer: Writer, day_brief: ScriptBrief, findings: l
     finally:
         if calls > 1:
             attempt["calls"] = calls
+        if getattr(writer, "response_format", None):  # how an OpenAI-compatible endpoint was asked for JSON
+            attempt["response_format"] = writer.response_format
 
 
 def _accept(ctx, stories, day_brief, writer, lines, attempts, chain) -> Script:

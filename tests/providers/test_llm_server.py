@@ -66,6 +66,7 @@ def test_a_full_run_with_gemma_rejects_repairs_and_falls_back_to_extractive(llam
         ("openai", "write", "rejected"), ("openai", "repair", "rejected"), ("extractive", "write", "accepted")]
     for attempt in script["attempts"][:2]:
         assert attempt["findings"], attempt
+        assert attempt["response_format"] == "json_object_schema", attempt  # the server refused json_schema
     assert script["usage"]["calls"] == 2 and script["usage"]["prompt_tokens"] > 1000
     assert script["usage"]["estimated_cost"] == 0.0
 
