@@ -129,6 +129,21 @@ def test_a_publish_that_fails_on_s3_leaves_the_feed_byte_identical(tmp_path, ton
         assert client.head_object(Bucket=bucket, Key=key)["ContentLength"] == enclosure["file_size"]
 
 
+def test_a_size_mismatch_after_upload_stops_the_publish_before_the_feed(tmp_path, tone_voices, s3_server, s3_env,
+                                                                      monkeypatch):
+    """The real upload goes to rclone; only the HEAD that checks it is made to report a short object."""
+    bucket = _bucket(s3_server, "podcast-short")
+    config = _s3_config(tmp_path, tone_voices, s3_server, bucket)
+    runner.run_day(config, DAY_ONE)
+    client = _client(s3_server)
+    before = client.get_object(Bucket=bucket, Key="daily/feed.xml")["Body"].read()
+    real_size = S3Target.size
+    monkeypatch.setattr(S3Target, "size", lambda self, name: 1 if name.endswith(".mp3") else real_size(self, name))
+    with pytest.raises(PublishError, match=r"is 1 bytes after upload, expected \d+"):
+        runner.run_day(config, DAY_TWO)
+    assert client.get_object(Bucket=bucket, Key="daily/feed.xml")["Body"].read() == before
+
+
 def test_wrong_credentials_are_a_clear_error_without_the_secret(tmp_path, s3_server, monkeypatch):
     bucket = _bucket(s3_server, "podcast-three")
     monkeypatch.setenv("WRONG_KEY", s3_server.key)
