@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 
 import pytest
 
@@ -11,6 +10,7 @@ from pipeline.config import load_config
 from pipeline.models import Article
 from tests.conftest import show_config, write_config
 from tests.fixtures import news_server
+from tests.loopback import free_port
 
 PARAGRAPHS = [
     "The harbour authority approved a plan on Tuesday to rebuild the old north pier, which has been closed since "
@@ -84,9 +84,7 @@ def test_the_feed_text_stays_when_the_page_is_no_better(tmp_path, news, case, no
 
 
 def test_an_unreachable_host_is_tried_once_per_run(tmp_path, news):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     pages = [article(f"http://127.0.0.1:{port}/story-{i}") for i in range(6)]
     config = config_for(tmp_path, news.url("/feed.xml"), concurrency=1)
     out = articles.with_full_text(pages, config)

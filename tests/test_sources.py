@@ -12,6 +12,7 @@ from pipeline.errors import SourceError
 from pipeline.fetch import USER_AGENT, Fetcher, FetchPolicy
 from tests.conftest import show_config, write_config
 from tests.fixtures import feeds, news_server
+from tests.loopback import free_port
 
 FAST = {"timeout_seconds": 0.5, "connect_timeout_seconds": 0.5, "retries": 1, "max_feed_mb": 1}
 
@@ -71,11 +72,7 @@ def test_a_failing_source_is_skipped_with_a_warning_that_names_it(tmp_path, news
         "not-a-feed": b"<html><head><title>Welcome</title></head><body><p>Our new website!</p></body></html>",
     }
     if case == "unreachable":
-        import socket
-
-        with socket.socket() as probe:  # a port nobody listens on
-            probe.bind(("127.0.0.1", 0))
-            dead_port = probe.getsockname()[1]
+        dead_port = free_port()
         news.serve("/good.xml", feeds.good_feed())
         config = config_for(tmp_path, [{"name": "Good Times", "url": news.url("/good.xml")},
                                        {"name": "Bad Gazette", "url": f"http://127.0.0.1:{dead_port}/feed"}])
