@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pydantic import Field
+
 from pipeline.config import Config, load_config
+from pipeline.providers import VOICES, ProviderOptions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,10 +51,15 @@ def config(config_path: Path) -> Config:
     return load_config(config_path)
 
 
+class ToneOptions(ProviderOptions):
+    hz: float = Field(default=220.0, gt=0)
+
+
 class ToneVoice:
     """A fast stand-in voice for tests of the plumbing: a tone per word, pitched per host option."""
 
     name = "tone"
+    Options = ToneOptions
 
     def __init__(self, options) -> None:
         self.options = options
@@ -70,22 +78,15 @@ class ToneVoice:
         return Audio(samples=(0.3 * np.sin(2 * np.pi * self.options.hz * t)).astype(np.float32), sample_rate=rate)
 
 
+def register_tones(monkeypatch, hz_by_host: dict[str, float]) -> list[dict]:
+    """Registers the `tone` voice through the real registry; returns the config's `hosts` section."""
+    monkeypatch.setitem(VOICES, "tone", ToneVoice)
+    return [{"name": name, "voice": {"provider": "tone", "hz": hz}} for name, hz in hz_by_host.items()]
+
+
 @pytest.fixture
 def tone_voices(monkeypatch):
-    """Registers the `tone` voice through the real registry; returns a config-section helper."""
-    from pydantic import Field
-
-    from pipeline.providers import VOICES, ProviderOptions
-
-    class ToneOptions(ProviderOptions):
-        hz: float = Field(default=220.0, gt=0)
-
-    ToneVoice.Options = ToneOptions
-    monkeypatch.setitem(VOICES, "tone", ToneVoice)
-    return [
-        {"name": "Oliver", "voice": {"provider": "tone", "hz": 150}},
-        {"name": "Shelby", "voice": {"provider": "tone", "hz": 240}},
-    ]
+    return register_tones(monkeypatch, {"Oliver": 150, "Shelby": 240})
 
 
 @pytest.fixture

@@ -104,7 +104,6 @@ def test_a_secret_in_an_error_stays_out_of_the_run_records_and_the_log(tmp_path,
         def synthesize(self, text):
             raise ProviderError("auth failed for key sk-leaky-secret-5678")
 
-    Leaky.Options = ToneVoice.Options
     monkeypatch.setitem(VOICES, "tone", Leaky)
     config = _config(tmp_path, tone_voices, script={"writers": [
         {"provider": "openai", "model": "m", "api_key_env": "DAILYCAST_TEST_KEY",

@@ -75,7 +75,6 @@ class BrokenVoice(ToneVoice):
 def broken_voice_config(tmp_path, tone_voices, monkeypatch):
     from pipeline.providers import VOICES
 
-    BrokenVoice.Options = ToneVoice.Options
     monkeypatch.setitem(VOICES, "broken", BrokenVoice)
     hosts = [{"name": h["name"], "voice": {**h["voice"], "provider": "broken"}, "fallback_voice": h["voice"]}
              for h in tone_voices]
@@ -97,7 +96,6 @@ def test_a_failing_voice_falls_back_to_the_fallback_voice_and_says_why(broken_vo
 def test_when_the_fast_path_fails_too_nothing_is_published(tmp_path, tone_voices, monkeypatch):
     from pipeline.providers import VOICES
 
-    BrokenVoice.Options = ToneVoice.Options
     monkeypatch.setitem(VOICES, "broken", BrokenVoice)
     hosts = [{"name": h["name"], "voice": {**h["voice"], "provider": "broken"}} for h in tone_voices]
     config = load_config(write_config(tmp_path, show_config(tmp_path, hosts=hosts)))

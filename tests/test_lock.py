@@ -29,7 +29,6 @@ def sluggish_voices(monkeypatch, tone_voices):
             clock_time.sleep(0.02)
             return super().synthesize(text)
 
-    Sluggish.Options = ToneVoice.Options
     monkeypatch.setitem(VOICES, "tone", Sluggish)
 
 

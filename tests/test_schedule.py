@@ -161,7 +161,6 @@ def month(tmp_path, tone_voices, fake_clock, monkeypatch):
         """A tone voice that takes ten (fake) minutes a line on a slow-TTS day."""
 
         name = "slowtone"
-        Options = ToneVoice.Options
 
         def describe(self):
             return f"slowtone:{self.options.hz:g}Hz"

@@ -20,7 +20,7 @@ from pipeline.errors import QAError
 from pipeline.models import Line, MixedEpisode, Script
 from pipeline.stages import mix
 from tests import meter
-from tests.conftest import show_config, write_config
+from tests.conftest import register_tones, show_config, write_config
 
 DAY, BROKEN_DAY = date(2026, 11, 30), date(2026, 12, 1)
 HOST_HZ = {"Oliver": 3500.0, "Shelby": 4200.0}
@@ -29,42 +29,27 @@ HOST_HZ = {"Oliver": 3500.0, "Shelby": 4200.0}
 @pytest.fixture(scope="module")
 def made(tmp_path_factory, request):
     """One mixed and published episode (tone voices), shared by the module's tests."""
-    from tests.conftest import ToneVoice  # noqa: F401  (the fixture below registers it)
-
     monkeypatch = pytest.MonkeyPatch()
     request.addfinalizer(monkeypatch.undo)
-    hosts = _register_tones(monkeypatch)
-    # Three encoders, whatever this machine has: the seams between their parts must not show.
-    monkeypatch.setattr(mix.audio, "cores", lambda: 3)
-    real_plan = mp3.plan_segments
-
-    def recorded(*args, **kwargs):
-        ranges = real_plan(*args, **kwargs)
-        ENCODED_RANGES.append(ranges)
-        return ranges
-
-    monkeypatch.setattr(mp3, "plan_segments", recorded)
+    hosts = register_tones(monkeypatch, HOST_HZ)
     root = tmp_path_factory.mktemp("mix")
     config = load_config(write_config(root, show_config(root, hosts=hosts)))
-    runner.run_day(config, DAY)
+    with pytest.MonkeyPatch.context() as for_this_run:
+        # Three encoders, whatever this machine has: the seams between their parts must not show.
+        for_this_run.setattr(mix.audio, "cores", lambda: 3)
+        real_plan = mp3.plan_segments
+
+        def recorded(*args, **kwargs):
+            ranges = real_plan(*args, **kwargs)
+            ENCODED_RANGES.append(ranges)
+            return ranges
+
+        for_this_run.setattr(mp3, "plan_segments", recorded)
+        runner.run_day(config, DAY)
     return config, config.work_root / DAY.isoformat()
 
 
 ENCODED_RANGES: list[list[tuple[int, int]]] = []
-
-
-def _register_tones(monkeypatch):
-    from pydantic import Field
-
-    from pipeline.providers import VOICES, ProviderOptions
-    from tests.conftest import ToneVoice
-
-    class ToneOptions(ProviderOptions):
-        hz: float = Field(default=220.0, gt=0)
-
-    ToneVoice.Options = ToneOptions
-    monkeypatch.setitem(VOICES, "tone", ToneVoice)
-    return [{"name": name, "voice": {"provider": "tone", "hz": hz}} for name, hz in HOST_HZ.items()]
 
 
 def _band_envelope(samples: np.ndarray, rate: int, hz: float) -> np.ndarray:

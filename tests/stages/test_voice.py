@@ -32,7 +32,6 @@ class CountingTone(ToneVoice):
 def counting(tone_voices, monkeypatch):
     from pipeline.providers import VOICES
 
-    CountingTone.Options = ToneVoice.Options
     CountingTone.calls = []
     monkeypatch.setitem(VOICES, "tone", CountingTone)
     return tone_voices
@@ -118,7 +117,6 @@ def test_a_failing_line_names_itself(tmp_path, tone_voices, monkeypatch):
                 raise ProviderError("the voice server said no")
             return super().synthesize(text)
 
-    Broken.Options = ToneVoice.Options
     monkeypatch.setitem(VOICES, "tone", Broken)
     config = _config(tmp_path, tone_voices)
     with pytest.raises(ProviderError, match=r"line \d+ \(Shelby\): the voice server said no"):
