@@ -85,3 +85,12 @@ def test_the_llamacpp_writer_names_a_missing_model(tmp_path, day_brief):
     writer = LlamaCppWriter(LlamaCppOptions(model_path=tmp_path / "nope.gguf"))
     with pytest.raises(FatalProviderError, match=r"llamacpp \(nope.gguf\): model_path .*nope.gguf is not a file"):
         writer.write(day_brief)
+
+
+def test_doctor_finds_a_running_llama_server_ready(llama_server, tmp_path, tone_voices):
+    from pipeline import doctor
+
+    writers = [{"provider": "openai", "base_url": llama_server, "model": "gemma", "api_key_env": None}]
+    config_path = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices, script={"writers": writers}))
+    checks = {check.name: check for check in doctor.run_checks(config_path)}
+    assert checks["writer openai"].status == doctor.OK, checks["writer openai"]
