@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 from pipeline import urls
 from pipeline.config import Config
-from pipeline.errors import SourceError
-from pipeline.fetch import UNREACHABLE, Fetcher, FetchPolicy
+from pipeline.errors import HostUnreachable, SourceError
+from pipeline.fetch import Fetcher, FetchPolicy
 from pipeline.models import Article
 from pipeline.text import html_to_text
 
@@ -119,12 +119,12 @@ def _one(article: Article, fetcher: Fetcher, max_chars: int, budget: _Budget) ->
         return _feed_text(article, "the run's budget for article pages ran out")
     try:
         fetched = fetcher.get(article.url, accept=PAGE_ACCEPT)
+    except HostUnreachable as exc:
+        with budget.lock:
+            budget.dead_hosts.add(host)
+        return _feed_text(article, str(exc))
     except SourceError as exc:
-        reason = str(exc)
-        if any(cause in reason for cause in UNREACHABLE):
-            with budget.lock:
-                budget.dead_hosts.add(host)
-        return _feed_text(article, reason)
+        return _feed_text(article, str(exc))
     content_type = fetched.headers.get("content-type", "text/html").lower()
     if "html" not in content_type and "xml" not in content_type:
         return _feed_text(article, f"the page is {content_type.split(';')[0]}, not HTML")

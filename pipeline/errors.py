@@ -18,6 +18,11 @@ class SourceError(DailycastError):
     """A news source could not be read, or too few stories remain."""
 
 
+class HostUnreachable(SourceError):
+    """The host itself cannot be reached (not resolved, refused, no route, TLS failed): none of its
+    pages will load in this run either."""
+
+
 class ProviderError(DailycastError):
     """A provider (LLM, TTS) failed."""
 

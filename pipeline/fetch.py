@@ -31,7 +31,7 @@ import requests
 
 from pipeline import __version__, files
 from pipeline.urls import redact
-from pipeline.errors import SourceError
+from pipeline.errors import HostUnreachable, SourceError
 
 USER_AGENT = f"dailycast/{__version__} (+https://github.com/dailycast/dailycast; daily news podcast reader)"
 CHUNK_BYTES = 64 * 1024
@@ -60,9 +60,10 @@ class Fetched:
 
 
 class _Retry(Exception):
-    def __init__(self, message: str, wait: float | None = None) -> None:
+    def __init__(self, message: str, wait: float | None = None, unreachable: bool = False) -> None:
         super().__init__(message)
         self.wait = wait
+        self.unreachable = unreachable
 
 
 class HttpCache:
@@ -137,7 +138,8 @@ class Fetcher:
             except _Retry as exc:
                 if attempt == attempts:
                     tries = f" (after {attempts} attempts)" if attempts > 1 else ""
-                    raise SourceError(f"cannot fetch {redact(url)}: {exc}{tries}") from None
+                    error = HostUnreachable if exc.unreachable else SourceError
+                    raise error(f"cannot fetch {redact(url)}: {exc}{tries}") from None
                 delay = self.policy.backoff_seconds * 2 ** (attempt - 1) * (1 + 0.25 * self._rng.random())
                 if exc.wait is not None:
                     delay = max(delay, exc.wait)
@@ -166,11 +168,12 @@ class Fetcher:
         except requests.exceptions.InvalidURL:
             raise SourceError(f"cannot fetch {redact(url)}: not a valid URL") from None
         except requests.exceptions.SSLError as exc:
-            raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
+            raise HostUnreachable(f"cannot fetch {redact(url)}: {_cause(exc)[0]}") from None
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise _Retry(_reason(exc)) from None
+            cause, unreachable = _cause(exc)
+            raise _Retry(cause, unreachable=unreachable) from None
         except requests.RequestException as exc:
-            raise SourceError(f"cannot fetch {redact(url)}: {_reason(exc)}") from None
+            raise SourceError(f"cannot fetch {redact(url)}: {_cause(exc)[0]}") from None
         with response:
             return self._read(url, response)
 
@@ -201,9 +204,9 @@ class Fetcher:
                 if time.monotonic() > deadline:
                     raise _Retry(f"body not complete after {self.policy.total_seconds:g} s")
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise _Retry(_reason(exc)) from None
+            raise _Retry(_cause(exc)[0]) from None  # the host answered: it is reachable
         except requests.exceptions.ContentDecodingError as exc:
-            raise SourceError(f"cannot fetch {redact(url)}: undecodable body ({_reason(exc)})") from None
+            raise SourceError(f"cannot fetch {redact(url)}: undecodable body ({_cause(exc)[0]})") from None
         data = bytes(body)
         if self.cache:
             self.cache.store(url, response_headers, data)
@@ -224,35 +227,33 @@ def _retry_after(headers: dict[str, str]) -> float | None:
     return max(0.0, min(seconds, MAX_RETRY_AFTER_SECONDS))
 
 
-def _reason(exc: Exception) -> str:
-    """A one-line cause without the library's nested reprs."""
+def _cause(exc: Exception) -> tuple[str, bool]:
+    """(a one-line cause without the library's nested reprs, whether the host cannot be reached at all)."""
     if isinstance(exc, requests.ConnectTimeout):
-        return "connection timed out"
+        return "connection timed out", True
     if isinstance(exc, requests.ReadTimeout):
-        return "timed out waiting for the server"
+        return "timed out waiting for the server", False
     if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS handshake or certificate failed"
+        return "TLS handshake or certificate failed", True
     if isinstance(exc, requests.ConnectionError):
         text = str(exc)
         if "timed out" in text.lower():
-            return "timed out waiting for the server"
-        for hints, reason in UNREACHABLE_REASONS.items():
+            return "timed out waiting for the server", False
+        for hints, cause in CONNECTION_CAUSES.items():
             if any(hint in text for hint in hints):
-                return reason
-        return "connection failed"
-    return type(exc).__name__
+                return cause
+        return "connection failed", False
+    return type(exc).__name__, False
 
 
-# The causes that say the host cannot be reached at all (its other pages need not be tried this run).
-UNREACHABLE_REASONS = {
+# What urllib3's connection errors say, as (cause, whether the host cannot be reached at all).
+CONNECTION_CAUSES = {
     ("Name or service not known", "Temporary failure in name resolution", "Failed to resolve",
-     "nodename nor servname"): "host name not resolved",
-    ("Connection refused",): "connection refused",
-    ("No route to host", "Network is unreachable"): "no route to host",
-    ("Connection reset", "Remote end closed"): "connection reset",
+     "nodename nor servname"): ("host name not resolved", True),
+    ("Connection refused",): ("connection refused", True),
+    ("No route to host", "Network is unreachable"): ("no route to host", True),
+    ("Connection reset", "Remote end closed"): ("connection reset", False),
 }
-UNREACHABLE = ("host name not resolved", "connection refused", "no route to host", "connection timed out",
-               "TLS handshake or certificate failed")
 
 
 def _size(n: int) -> str:
