@@ -49,9 +49,10 @@ def send(config: Config, kind: str, title: str, body: str, environ=None) -> bool
             log.warning("alerts: URL %d is not a valid apprise URL; skipping it", index + 1)
     if not len(notifier):
         return False
-    prefix = f"[{config.show.title}] "
-    delivered = notifier.notify(title=scrub(config, prefix + title, environ),
-                                body=scrub(config, body, environ)[:MAX_BODY], notify_type=getattr(apprise.NotifyType, _TYPES[kind]))
+    known = secrets(config, environ)
+    delivered = notifier.notify(title=scrub(f"[{config.show.title}] {title}", known),
+                                body=scrub(body, known)[:MAX_BODY],
+                                notify_type=getattr(apprise.NotifyType, _TYPES[kind]))
     if not delivered:
         log.warning("alerts: the %s alert could not be delivered to every URL", kind)
     return bool(delivered)
@@ -65,8 +66,8 @@ def secrets(config: Config, environ=None) -> list[str]:
     return sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
 
 
-def scrub(config: Config, text: str, environ=None, known: list[str] | None = None) -> str:
-    """`text` with every secret replaced by ***; `known` is secrets(config) when the caller has it."""
-    for secret in secrets(config, environ) if known is None else known:
+def scrub(text: str, known: list[str]) -> str:
+    """`text` with every one of the `known` secrets (from `secrets`) replaced by ***."""
+    for secret in known:
         text = text.replace(secret, "***")
     return text

@@ -125,7 +125,7 @@ def run_day(
     ctx = StageContext(config=config, date=day, now=clock(), overrides=overrides or {},
                        accept_script=accept_script)
     ctx.workdir.mkdir(parents=True, exist_ok=True)
-    with _secrets_masked_in_logs(config), RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
+    with _secrets_masked_in_logs(config) as secrets, RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
         record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp(clock))
         if lock.took_over:
             record.lock_taken_over_from = lock.took_over.pid
@@ -137,7 +137,7 @@ def run_day(
         finally:
             record.finished = _stamp(clock)
             _describe_output(ctx, record)
-            _mask_secrets(config, record)
+            _mask_secrets(record, secrets)
             _append(ctx, record)
             _remember(config, record)
             _alert(config, record)
@@ -254,14 +254,13 @@ def _describe_output(ctx: StageContext, record: RunRecord) -> None:
 
 
 class _SecretMask(logging.Filter):
-    def __init__(self, config: Config) -> None:
+    def __init__(self, secrets: list[str]) -> None:
         super().__init__()
-        self.config = config
-        self.secrets = alerts.secrets(config)  # once per run, not per log line
+        self.secrets = secrets
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = alerts.scrub(self.config, message, known=self.secrets)
+        masked = alerts.scrub(message, self.secrets)
         if masked != message:
             record.msg, record.args = masked, None
         return True
@@ -269,25 +268,25 @@ class _SecretMask(logging.Filter):
 
 @contextlib.contextmanager
 def _secrets_masked_in_logs(config: Config):
-    mask = _SecretMask(config)
+    """Yields the config's secrets (worked out once per run), masked in every log line meanwhile."""
+    mask = _SecretMask(alerts.secrets(config))
     loggers = [logging.getLogger(name) for name in ("dailycast", "pipeline")]
     for logger in loggers:
         logger.addFilter(mask)
     try:
-        yield
+        yield mask.secrets
     finally:
         for logger in loggers:
             logger.removeFilter(mask)
 
 
-def _mask_secrets(config: Config, record: RunRecord) -> None:
+def _mask_secrets(record: RunRecord, secrets: list[str]) -> None:
     """Errors are written without secrets by design; masking keeps a provider's slip out of the records."""
-    known = alerts.secrets(config)
-    record.error = alerts.scrub(config, record.error, known=known)
+    record.error = alerts.scrub(record.error, secrets)
     for outcome in record.stages:
-        outcome.detail = alerts.scrub(config, outcome.detail, known=known)
+        outcome.detail = alerts.scrub(outcome.detail, secrets)
     for fallback in record.fallbacks:
-        fallback["reason"] = alerts.scrub(config, fallback["reason"], known=known)
+        fallback["reason"] = alerts.scrub(fallback["reason"], secrets)
 
 
 def _remember(config: Config, record: RunRecord) -> None:

@@ -79,7 +79,7 @@ def test_alert_text_never_carries_a_secret(tmp_path, tone_voices, monkeypatch):
     config = _config(tmp_path, tone_voices, alerts={"urls_env": "DAILYCAST_TEST_HOOKS"}, script={"writers": [
         {"provider": "openai", "model": "m", "api_key_env": "DAILYCAST_TEST_KEY"}, "extractive"]})
     text = "failed with key sk-very-secret-1234 posting to json://hooks.example/abc-token-999"
-    scrubbed = alerts.scrub(config, text)
+    scrubbed = alerts.scrub(text, alerts.secrets(config))
     assert "sk-very-secret-1234" not in scrubbed and "abc-token-999" not in scrubbed
     assert alerts.urls(config) == ["json://hooks.example/abc-token-999"]
 
