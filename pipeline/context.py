@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime  # noqa: F401  (date: the dataclass field type)
+from datetime import date, datetime, time  # noqa: F401  (date: the dataclass field type)
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +16,9 @@ from pipeline.config import Config, ProviderSpec
 from pipeline.errors import StageError
 from pipeline.models import Artifact
 from pipeline.providers import VOICES, WRITERS, Voice, Writer
+
+
+BACKFILL_TIME = time(6, 0)  # a past day made later is dated that morning (the show's time zone)
 
 
 @dataclass
@@ -29,6 +32,19 @@ class StageContext:
     deadline_check: Callable[[], None] | None = None  # raises DeadlineSwitch when the slow path must stop
     accept_script: bool = False  # the producer voices a script that fails its checks, on purpose
     _voices: dict[str, Voice] = field(default_factory=dict)
+
+    @property
+    def is_backfill(self) -> bool:
+        """The day is already over where the show is: a past episode made late, not today's show."""
+        return self.date < self.now.astimezone(self.config.show.tz).date()
+
+    def show_time(self) -> datetime:
+        """When the day's show is dated: now for today's (or a future) show, a past day's morning for a
+        backfill, so story windows and feed order stay true to the day."""
+        tz = self.config.show.tz
+        if self.is_backfill:
+            return datetime.combine(self.date, BACKFILL_TIME, tzinfo=tz)
+        return self.now.astimezone(tz)
 
     @property
     def workdir(self) -> Path:

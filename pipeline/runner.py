@@ -151,7 +151,7 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
     record.deadline = guard.deadline.isoformat()
     # The deadline matters for making today's (or a future) show, not for a backfill, one stage, or a
     # correction (--force, --from-stage) where the producer wants the full-quality path.
-    guarded = only is None and not force and from_stage is None and day >= clock().astimezone(config.show.tz).date()
+    guarded = only is None and not force and from_stage is None and not ctx.is_backfill
     if guarded:
         ctx.deadline_check = guard.during
     to_run = plan(ctx, force=force, from_stage=from_stage, only=only)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,7 +50,6 @@ ARTIFACT = "published.json"
 INDEX = site.INDEX
 FEED = site.FEED
 FOLDER = "episodes"
-BACKFILL_TIME = time(6, 0)
 HASH_CHARS = 10
 
 # The mix stage's optional outputs, in the order the feed lists them. Single-valued readers
@@ -160,7 +158,7 @@ def prepare(ctx: StageContext, target: Target) -> Plan:
         audio_file=uploads[0].name,
         audio_bytes=uploads[0].size,
         seconds=mixed.seconds,
-        published_at=previous.published_at if previous else _publication_time(ctx),
+        published_at=previous.published_at if previous else ctx.show_time().replace(microsecond=0),
         stories=[PublishedStory(title=s.title, source=s.source, url=s.url) for s in stories.stories],
         writer=script.writer,
         voices=manifest.voices,
@@ -261,12 +259,3 @@ def _cover(config: Config) -> Upload:
         raise StageError(f"{where}: cannot read {path}: {exc.strerror or exc}") from None
     suffix = ".png" if suffix == ".png" else ".jpg"
     return site.upload(hashed_name("cover", data, suffix), data)
-
-
-def _publication_time(ctx: StageContext) -> datetime:
-    """Now for today's show; a backfilled past day is dated that morning, so feed order stays true."""
-    tz = ctx.config.show.tz
-    today = ctx.now.astimezone(tz).date()
-    if ctx.date >= today:
-        return ctx.now.astimezone(tz).replace(microsecond=0)
-    return datetime.combine(ctx.date, BACKFILL_TIME, tzinfo=tz)

@@ -9,7 +9,6 @@ before any writer or voice is paid for.
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from pydantic import ValidationError
 
@@ -40,7 +39,7 @@ def run(ctx: StageContext) -> StoriesArtifact:
             skipped.append(SkippedSource(source=result.source.name, reason=result.error))
         articles += result.articles
 
-    cutoff = cutoff_time(ctx)
+    cutoff = ctx.show_time()
     history = previous_stories(config, ctx.date)
     weights = {source.name: source.weight for source in config.sources}
 
@@ -81,16 +80,6 @@ def run(ctx: StageContext) -> StoriesArtifact:
         ctx.log.info("picked %r from %s (score %.2f, %s text)", story.title, story.source, story.score,
                      story.text_origin)
     return artifact
-
-
-def cutoff_time(ctx: StageContext) -> datetime:
-    """Now for today's (or a future) show; for a past day, that day's publication time in the show's zone."""
-    from pipeline.stages.publish import BACKFILL_TIME
-
-    tz = ctx.config.show.tz
-    if ctx.date >= ctx.now.astimezone(tz).date():
-        return ctx.now
-    return datetime.combine(ctx.date, BACKFILL_TIME, tzinfo=tz)
 
 
 def previous_stories(config: Config, day) -> list[ranking.PastStory]:
