@@ -19,6 +19,7 @@ from pipeline import clock
 from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError, DailycastError
 from pipeline.lock import LockedError
+from pipeline.models import Episode
 from pipeline.runner import STAGE_NAMES, TRIGGERS, RunRecord, run_day
 from pipeline.stages import publish as publish_stage
 
@@ -115,7 +116,7 @@ def run(obj: _Obj, day: str | None, force: bool, from_stage: str | None, trigger
         if from_stage not in (None, "stories"):
             raise click.UsageError("--pin/--exclude change the stories: use them without --from-stage, or with "
                                    "--from-stage stories")
-        if not force and (config.workdir(the_day) / publish_stage.ARTIFACT).exists():
+        if not force and publish_stage.is_published(config, the_day):
             raise click.UsageError(f"{the_day} is already published: add --force to make it again with these picks")
         from_stage = "stories"
     with console.stage_progress() as on_stage:
@@ -144,7 +145,7 @@ def stories_command(obj: _Obj, day: str | None, as_json: bool, force: bool, pins
 
     config = obj.config
     the_day = _day(day, config)
-    published = (config.workdir(the_day) / publish_stage.ARTIFACT).exists()
+    published = publish_stage.is_published(config, the_day)
     if (pins or excludes) and published and not force:
         raise click.UsageError(f"{the_day} is already published: add --force to rank it again with these picks")
     if force or not published:
@@ -213,9 +214,9 @@ def _report(config: Config, record: RunRecord) -> None:
     if record.outcome == "already-published":
         click.echo(f"{record.date} is already published. Use --force to make it again, or --from-stage.")
     elif record.outcome == "published":
-        published = json.loads((workdir / publish_stage.ARTIFACT).read_text(encoding="utf-8"))
+        published = Episode.model_validate_json((workdir / publish_stage.ARTIFACT).read_text(encoding="utf-8"))
         if config.publish.target.provider == "local":
-            click.echo(f"Episode: {config.publish_dir / published['audio_file']}")
+            click.echo(f"Episode: {config.publish_dir / published.audio_file}")
             click.echo(f"Feed:    {config.publish_dir / 'feed.xml'}")
         click.echo(f"Listen:  subscribe at {config.publish.base_url}feed.xml"
                    + ("  (`dailycast serve` serves it)" if config.publish.target.provider == "local" else ""))
@@ -303,7 +304,7 @@ def hold(obj: _Obj, day: str | None) -> None:
 
     config = obj.config
     the_day = _day(day, config)
-    if (config.workdir(the_day) / publish_stage.ARTIFACT).exists():
+    if publish_stage.is_published(config, the_day):
         raise DailycastError(f"{the_day} is already published; holding it changes nothing")
     review.mark(config, the_day, review.HELD)
     click.echo(f"{the_day} is held. `dailycast approve --date {the_day}` publishes it.")

@@ -25,7 +25,8 @@ from pipeline import clock as default_clock
 from pipeline.config import Config
 from pipeline.context import StageContext
 from pipeline.deadline import DeadlineGuard
-from pipeline.errors import DailycastError, ProviderError, QAError
+from pipeline.errors import DailycastError, ProviderError, QAError, StageError
+from pipeline.models import Script, VoiceManifest
 from pipeline.lock import RunLock
 from pipeline.stages import mix, publish, script, stories, voice
 
@@ -239,17 +240,20 @@ def _send_review_alert(ctx: StageContext, closes: datetime) -> None:
 def _describe_output(ctx: StageContext, record: RunRecord) -> None:
     """Writer, voices and cost of the day's artifacts, for the history."""
     try:
-        script_data = json.loads(ctx.path(script.ARTIFACT).read_text(encoding="utf-8"))
-        record.writer = script_data.get("writer")
-        costs = [a["cost"] for a in script_data.get("attempts", []) if isinstance(a.get("cost"), (int, float))]
-        record.cost = round(sum(costs), 6) if costs else None
-        if any(s.stage == "script" and s.status == "ran" for s in record.stages):
-            record.fallbacks += [
-                {"stage": "script", "reason": f"writer {a.get('writer')}: {a.get('outcome')}: {a.get('detail', '')}".rstrip(": ")}
-                for a in script_data.get("attempts", []) if a.get("outcome") != "accepted"
-            ]
-        record.voices = json.loads(ctx.path(voice.ARTIFACT).read_text(encoding="utf-8")).get("voices", {})
-    except (OSError, ValueError, AttributeError):
+        made = ctx.read(script.ARTIFACT, Script)
+    except StageError:  # the run ended before a script: nothing to say
+        return
+    record.writer = made.writer
+    costs = [a["cost"] for a in made.attempts if isinstance(a.get("cost"), (int, float))]
+    record.cost = round(sum(costs), 6) if costs else None
+    if any(s.stage == "script" and s.status == "ran" for s in record.stages):
+        record.fallbacks += [
+            {"stage": "script", "reason": f"writer {a.get('writer')}: {a.get('outcome')}: {a.get('detail', '')}".rstrip(": ")}
+            for a in made.attempts if a.get("outcome") != "accepted"
+        ]
+    try:
+        record.voices = ctx.read(voice.ARTIFACT, VoiceManifest).voices
+    except StageError:  # not voiced yet
         pass
 
 

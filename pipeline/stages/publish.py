@@ -117,6 +117,10 @@ def run(ctx: StageContext) -> Episode:
     return plan.episode
 
 
+def is_published(config: Config, day) -> bool:
+    return (config.workdir(day) / ARTIFACT).exists()
+
+
 def prepare(ctx: StageContext, target: Target) -> Plan:
     """Everything a publish will write, computed before anything is written."""
     config = ctx.config
