@@ -99,12 +99,13 @@ def recent_runs(config: Config, limit: int = 20) -> list[dict[str, Any]]:
             run["published"] = bool(run["published"])
             run["fast_path"] = bool(run["fast_path"])
             run["late"] = None if run["late"] is None else bool(run["late"])
-            run["stages"] = [
-                dict(row) for row in db.execute(
-                    "SELECT stage, status, started, seconds, detail FROM stages WHERE run_id = ? ORDER BY position",
-                    (run["id"],),
-                )
-            ]
+            run["stages"] = []
+        by_id = {run["id"]: run for run in runs}
+        marks = ",".join("?" * len(by_id))
+        for row in db.execute(f"SELECT run_id, stage, status, started, seconds, detail FROM stages"
+                              f" WHERE run_id IN ({marks}) ORDER BY run_id, position", list(by_id)):
+            stage = dict(row)
+            by_id[stage.pop("run_id")]["stages"].append(stage)
     return runs
 
 
