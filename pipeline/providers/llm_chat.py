@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from pipeline.errors import ConfigError, FatalProviderError
+from pipeline.errors import FatalProviderError
 from pipeline.models import Line
 from pipeline.prompts import load_phrases, load_template, render
 from pipeline.providers.base import ProviderOptions, ScriptBrief, Writer
@@ -79,6 +79,7 @@ class ChatWriter(Writer):
     Options = ChatOptions
     options: ChatOptions
     last_answer: str | None = None
+    _last_messages: list[dict] | None = None  # what the last answer answered: the repair turn continues it
 
     @property
     def label(self) -> str:
@@ -112,7 +113,7 @@ class ChatWriter(Writer):
         answer = self.last_answer or ""
         template = load_template(brief.prompts_dir, brief.language, "repair.j2")
         request = render(template, "repair.j2", findings=findings, target_words=brief.target_words)
-        messages = self.messages(brief) + [
+        messages = (self._last_messages or self.messages(brief)) + [
             {"role": "assistant", "content": answer},
             {"role": "user", "content": request},
         ]
@@ -124,7 +125,7 @@ class ChatWriter(Writer):
         cost = self._price(completion.prompt_tokens, completion.completion_tokens)
         self.usage.add(completion.prompt_tokens, completion.completion_tokens, cost)
         self.budget.spend(cost)
-        self.last_answer = completion.text
+        self.last_answer, self._last_messages = completion.text, messages
         return parse_lines(completion.text, [h.name for h in brief.hosts], self.label)
 
 
@@ -146,12 +147,9 @@ def prompt_variables(brief: ScriptBrief, article_words: int) -> dict:
 
 
 def _calendar(brief: ScriptBrief) -> dict:
-    try:
-        return load_phrases(brief.prompts_dir, brief.language, "extractive")
-    except ConfigError:
-        return {"weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-                "months": ["January", "February", "March", "April", "May", "June", "July", "August",
-                           "September", "October", "November", "December"]}
+    """The language's weekday and month names, from the same phrase file the offline writer speaks
+    from: a broken file is an error here too, never English dates in a Dutch show."""
+    return load_phrases(brief.prompts_dir, brief.language, "extractive")
 
 
 def _spoken_day(language: str, day: date, calendar: dict) -> str:

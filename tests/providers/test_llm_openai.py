@@ -120,6 +120,19 @@ def test_a_good_answer_after_transient_errors_is_accepted_with_its_tokens(tmp_pa
     assert request["messages"][0]["role"] == "system" and "<article source=\"TechWire\"" in request["messages"][1]["content"]
 
 
+def test_the_repair_turn_continues_the_conversation_with_the_findings(tmp_path, tone_voices, monkeypatch, server):
+    httpd = server([])
+    config = configure(tmp_path, tone_voices, monkeypatch, httpd)
+    short = json.dumps({"lines": [{"speaker": "Oliver", "text": "Hello.", "story": None}]})
+    httpd.plan = [completion(short), completion(short)]
+    runner.run_day(config, DAY, only="script")
+    first, repair = (request["body"]["messages"] for request in httpd.requests)
+    assert repair[: len(first)] == first  # the same conversation, not a new one
+    assert repair[len(first)] == {"role": "assistant", "content": short}
+    assert repair[-1]["role"] == "user" and "story 0 is not covered" in repair[-1]["content"]
+    assert len(repair) == len(first) + 2
+
+
 def test_a_client_error_is_fatal_at_once(tmp_path, tone_voices, monkeypatch, server):
     httpd = server([401])
     config = configure(tmp_path, tone_voices, monkeypatch, httpd)
