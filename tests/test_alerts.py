@@ -67,10 +67,11 @@ def test_success_alerts_only_when_asked_and_manual_runs_stay_quiet(tmp_path, ton
     assert alert["type"] == "success" and "normal path" in alert["message"]
 
 
-def test_an_alert_that_cannot_be_delivered_does_not_fail_the_run(tmp_path, tone_voices):
+def test_an_alert_that_cannot_be_delivered_does_not_fail_the_run(tmp_path, tone_voices, caplog):
     config = _config(tmp_path, tone_voices, alerts={"urls": [f"json://127.0.0.1:{free_port()}/hook"],
                                                     "on_success": True})
     assert runner.run_day(config, DAY, trigger="cron", clock=_at(5, 30, config)).outcome == "published"
+    assert "the success alert could not be delivered" in caplog.text  # it was tried
 
 
 def test_alert_text_never_carries_a_secret(tmp_path, tone_voices, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
@@ -36,7 +37,8 @@ def _items(config):
     return feedparser.parse((config.publish_dir / "feed.xml").read_bytes()).entries
 
 
-def test_two_concurrent_runs_publish_one_episode(quick_config, sluggish_voices):
+def test_two_concurrent_runs_publish_one_episode(quick_config, sluggish_voices, caplog):
+    caplog.set_level(logging.INFO, logger="dailycast")
     records, errors = [], []
 
     def make():
@@ -51,6 +53,7 @@ def test_two_concurrent_runs_publish_one_episode(quick_config, sluggish_voices):
     for thread in threads:
         thread.join(timeout=180)
     assert not errors
+    assert "waiting up to 120 s for the run holding" in caplog.text  # they did overlap: one waited
     assert sorted(r.outcome for r in records) == ["already-published", "published"]
     assert [e.id for e in _items(quick_config)] == [f"dailycast:the-daily-circuit:{DAY}"]
 
