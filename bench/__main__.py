@@ -33,13 +33,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import audio  # noqa: E402
-from pipeline.audio import synthesis  # noqa: E402
+from pipeline import (
+    artifacts,
+    audio,  # noqa: E402
+)
 from pipeline.config import load_config  # noqa: E402
 from pipeline.context import StageContext  # noqa: E402
+from pipeline.mix import stage as mix  # noqa: E402
 from pipeline.models import Script, VoicedLine, VoiceManifest  # noqa: E402
 from pipeline.providers import tts_piper  # noqa: E402
-from pipeline.stages import mix  # noqa: E402
+from pipeline.voice import synthesis  # noqa: E402
 from tests.conftest import show_config, write_config  # noqa: E402
 
 DAY = date(2026, 11, 30)
@@ -138,7 +141,7 @@ def bench_mix(config, long: Path, repeat: int) -> dict:
     naive_seconds = best(repeat, naive)
 
     # The floor: the final episode's samples, already joined, through a bare ffmpeg encode.
-    samples, rate = audio.decode(long / mix.AUDIO)
+    samples, rate = audio.decode(long / artifacts.EPISODE_AUDIO)
     audio.write_wav(out / "joined.wav", samples, rate)
     floor_command = [audio.ffmpeg(), "-v", "error", "-y", "-i", str(out / "joined.wav"), "-c:a", "libmp3lame",
                      "-b:a", settings.bitrate, "-compression_level", str(settings.mp3_quality), str(out / "floor.mp3")]

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.context import StageContext  # noqa: E402
-from pipeline.stages import stories  # noqa: E402
+from pipeline.stories import stage as stories  # noqa: E402
 from tests.conftest import show_config, write_config  # noqa: E402
 
 DAY = date(2026, 11, 26)

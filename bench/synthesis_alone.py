@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.audio import synthesis
 from pipeline.config import load_config
 from pipeline.models import Script
+from pipeline.voice import synthesis
 
 
 def main(config_path: str, script_path: str, out_dir: str) -> None:

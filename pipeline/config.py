@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from pipeline.errors import ConfigError
 from pipeline.files import read_yaml_mapping
-from pipeline.providers import VOICES, WRITERS, ProviderOptions
+from pipeline.providers import ProviderOptions
+from pipeline.script.writers import WRITERS
+from pipeline.voice.engines import VOICES
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
@@ -390,7 +392,7 @@ def provider_specs(config: Config):
             yield f"hosts[{i}].fallback_voice", host.fallback_voice, VOICES
     for i, spec in enumerate(config.script.writers):
         yield f"script.writers[{i}]", spec, WRITERS
-    from pipeline.publishers import TARGETS
+    from pipeline.publish.targets import TARGETS
 
     yield "publish.target", config.publish.target, TARGETS
 

@@ -1,6 +1,6 @@
 """What the runner hands each stage: the config, the day, its work folder, and the providers.
 
-Providers are built once per run and cached here. Synthesis itself runs in pipeline.audio.synthesis,
+Providers are built once per run and cached here. Synthesis itself runs in pipeline.voice.synthesis,
 which builds each voice once per worker process from the same config block (voice_spec).
 """
 
@@ -14,9 +14,10 @@ from typing import Callable
 
 from pipeline.config import Config, ProviderSpec
 from pipeline.errors import StageError
-from pipeline.models import Artifact
-from pipeline.providers import VOICES, WRITERS, Voice, Writer
-
+from pipeline.models import Artifact, EpisodeIndex
+from pipeline.publish.targets import load_index
+from pipeline.script.writers import WRITERS, Writer
+from pipeline.voice.engines import VOICES, Voice
 
 BACKFILL_TIME = time(6, 0)  # a past day made later is dated that morning (the show's time zone)
 
@@ -86,6 +87,10 @@ class StageContext:
         """The writer chain in order; on the fast path only its last link (the offline writer)."""
         specs = self.config.script.writers
         return [_build(WRITERS, spec) for spec in (specs[-1:] if self.fast_path else specs)]
+
+    def published_index(self) -> EpisodeIndex:
+        """The episodes published so far, as the publish target holds them."""
+        return load_index(self.config)
 
     @property
     def host_names(self) -> list[str]:

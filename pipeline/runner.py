@@ -19,16 +19,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
-from pipeline import alerts, review
-from pipeline import history as run_history
+from pipeline import artifacts
 from pipeline import clock as default_clock
-from pipeline.config import Config
+from pipeline.config import Config, load_config
 from pipeline.context import StageContext
-from pipeline.deadline import DeadlineGuard
-from pipeline.errors import DailycastError, ProviderError, QAError, StageError
+from pipeline.errors import ConfigError, DailycastError, ProviderError, QAError, StageError
+from pipeline.mix import stage as mix
 from pipeline.models import Script, VoiceManifest
-from pipeline.lock import RunLock
-from pipeline.stages import mix, publish, script, stories, voice
+from pipeline.ops import alerts, review, schedule
+from pipeline.ops import history as run_history
+from pipeline.ops.deadline import DeadlineGuard
+from pipeline.ops.lock import RunLock
+from pipeline.publish import stage as publish
+from pipeline.script import stage as script
+from pipeline.stories import stage as stories
+from pipeline.voice import stage as voice
 
 log = logging.getLogger("dailycast")
 
@@ -39,14 +44,15 @@ class Stage:
     run: Callable[[StageContext], Any]
     artifact: str  # present and fresh: the stage is done
     editable: str | None = None  # a file a producer may edit after the stage: an edit makes the next stages stale
+    before: Callable[[StageContext], Any] | None = None  # takes in the previous stage's editable file
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("stories", stories.run, stories.ARTIFACT),
-    Stage("script", script.run, script.ARTIFACT, editable=script.READABLE),
-    Stage("voice", voice.run, voice.ARTIFACT),
-    Stage("mix", mix.run, mix.ARTIFACT),
-    Stage("publish", publish.run, publish.ARTIFACT),
+    Stage("stories", stories.run, artifacts.STORIES),
+    Stage("script", script.run, artifacts.SCRIPT, editable=artifacts.SCRIPT_MD),
+    Stage("voice", voice.run, artifacts.VOICE, before=script.load),  # a script.md edit, checked again
+    Stage("mix", mix.run, artifacts.EPISODE),
+    Stage("publish", publish.run, artifacts.PUBLISHED),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 LOCK = "run.lock"
@@ -178,6 +184,8 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
             on_stage("start", stage.name)
         started, started_at = clock(), _stamp(clock)
         try:
+            if stage.before:
+                stage.before(ctx)
             stage.run(ctx)
         except DailycastError as exc:
             record.stages.append(StageOutcome(stage.name, "failed", _since(started, clock), str(exc), started_at))
@@ -229,9 +237,9 @@ def _review_gate(ctx: StageContext, record: RunRecord, guard: DeadlineGuard, clo
 
 
 def _send_review_alert(ctx: StageContext, closes: datetime) -> None:
-    script_md = ctx.path(script.READABLE)
+    script_md = ctx.path(artifacts.SCRIPT_MD)
     text = script_md.read_text(encoding="utf-8") if script_md.exists() else "(no script.md)"
-    body = (f"The episode for {ctx.date} waits for review. Audio: {ctx.path(mix.AUDIO)}\n"
+    body = (f"The episode for {ctx.date} waits for review. Audio: {ctx.path(artifacts.EPISODE_AUDIO)}\n"
             f"It publishes by itself at {closes:%H:%M} unless held: dailycast hold --date {ctx.date}; "
             f"publish now: dailycast approve --date {ctx.date}\n\n{text}")
     _safely(alerts.send, ctx.config, alerts.REVIEW, f"{ctx.date}: episode ready for review", body)
@@ -240,7 +248,7 @@ def _send_review_alert(ctx: StageContext, closes: datetime) -> None:
 def _describe_output(ctx: StageContext, record: RunRecord) -> None:
     """Writer, voices and cost of the day's artifacts, for the history."""
     try:
-        made = ctx.read(script.ARTIFACT, Script)
+        made = ctx.read(artifacts.SCRIPT, Script)
     except StageError:  # the run ended before a script: nothing to say
         return
     record.writer = made.writer
@@ -252,7 +260,7 @@ def _describe_output(ctx: StageContext, record: RunRecord) -> None:
             for a in made.attempts if a.get("outcome") != "accepted"
         ]
     try:
-        record.voices = ctx.read(voice.ARTIFACT, VoiceManifest).voices
+        record.voices = ctx.read(artifacts.VOICE, VoiceManifest).voices
     except StageError:  # not voiced yet
         pass
 
@@ -320,6 +328,42 @@ def record_skipped_day(config: Config, day: date, trigger: str, reason: str, out
     stamp = _stamp(default_clock.now)
     _remember(config, RunRecord(date=day.isoformat(), trigger=trigger, started=stamp, finished=stamp,
                                 outcome=outcome, error=reason))
+
+
+def scheduled_run(config_path: str, trigger: str = "schedule") -> None:
+    """The scheduler's job (ops.schedule.configure): today's show in the show's timezone, unless the day is skipped. Never raises."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        log.error("scheduled run: config error: %s", exc)
+        return
+    day = default_clock.now().astimezone(config.show.tz).date()
+    reason = schedule.skip_reason(config, day)
+    if reason:
+        log.info("no show on %s: %s", day, reason)
+        record_skipped_day(config, day, trigger, reason)
+        return
+    try:
+        record = run_day(config, day, trigger=trigger, lock_wait=config.schedule.lock_wait_seconds)
+    except DailycastError as exc:
+        log.error("scheduled run for %s failed: %s", day, exc)  # the runner has recorded it and alerted
+        return
+    log.info("scheduled run for %s: %s%s", day, record.outcome, " (late)" if record.late else "")
+
+
+def record_missed_run(config: Config, scheduled: datetime) -> None:
+    """A scheduled run missed beyond the misfire grace time: recorded as `missed`, and alerted."""
+    day = scheduled.astimezone(config.show.tz).date()
+    if schedule.skip_reason(config, day):
+        return
+    log.error("the run for %s at %s was missed by more than the misfire grace time", day,
+              scheduled.strftime("%H:%M"))
+    record_skipped_day(config, day, "schedule", "the machine was off or busy past the misfire grace time",
+                              outcome="missed")
+    if alerts.wanted(config, alerts.FAILURE, "schedule"):
+        alerts.send(config, alerts.FAILURE, f"{day}: no episode, the scheduled run was missed",
+                    f"The run due at {scheduled:%H:%M} was missed (machine off or busy). "
+                    f"Make it by hand: dailycast run --date {day}")
 
 
 def _safely(action, *args) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pydantic import Field
 
 from pipeline.config import Config, load_config
-from pipeline.providers import VOICES, ProviderOptions
+from pipeline.providers import ProviderOptions
+from pipeline.voice.engines import VOICES
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ class ToneVoice:
     def synthesize(self, text: str):
         import numpy as np
 
-        from pipeline.providers import Audio
+        from pipeline.audio import Audio
 
         rate = 22050
         seconds = 0.25 * len(text.split())  # 240 words a minute: brisk, but passes the QA gate
@@ -107,7 +107,7 @@ def news():
 
 def published_audio(config: Config, day) -> Path:
     """The published MP3 of a day: its name carries a content hash, so it is read from the index."""
-    from pipeline.stages.publish import load_index
+    from pipeline.publish.targets import load_index
 
     episode = next(e for e in load_index(config).episodes if e.date.isoformat() == str(day))
     return config.publish_dir / episode.audio_file

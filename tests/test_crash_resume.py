@@ -13,7 +13,7 @@ from pathlib import Path
 
 import feedparser
 
-from pipeline.lock import read_owner
+from pipeline.ops.lock import read_owner
 from tests.conftest import REPO, show_config, write_config
 
 DAY = "2026-11-30"

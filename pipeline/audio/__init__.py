@@ -1,4 +1,4 @@
-"""Audio plumbing shared by the stages: WAV files, resampling, decoding through ffmpeg.
+"""Audio plumbing shared by the voice and mix stages: the PCM type, WAV files, resampling, decoding.
 
 ffmpeg comes from the imageio-ffmpeg wheel, so no system package is needed. That build ships no
 ffprobe, so decoding goes through ffmpeg directly rather than pydub's probing `from_file`.
@@ -12,12 +12,29 @@ import os
 import re
 import subprocess
 import wave
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.errors import StageError
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono float32 samples in [-1, 1].
+
+    `sample_rate` may be fractional: a pitch-shifted voice declares its samples at a shifted rate and
+    the voice stage resamples once, to the show's rate.
+    """
+
+    samples: np.ndarray
+    sample_rate: float
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.sample_rate
 
 
 def cores() -> int:

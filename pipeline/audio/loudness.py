@@ -1,7 +1,7 @@
 """The loudness meter: ITU-R BS.1770-4 integrated loudness, EBU loudness range, and true peak.
 
 K-weighting, 100 ms steps, 400 ms gated blocks, all in numpy (the K-weighting filter through
-scipy). The mastering (pipeline.audio.master) plans its gain and limiter from these same step
+scipy). The mastering (pipeline.mix.master) plans its gain and limiter from these same step
 energies; the QA gate reads the final samples with them. The tests check the meter, and the
 published MP3s, against ffmpeg's own ebur128 (tests/meter.py).
 """
@@ -14,7 +14,6 @@ from functools import cache
 from typing import Iterator
 
 import numpy as np
-
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0

@@ -1,29 +1,22 @@
-"""Provider registries: the names config.yaml may use, mapped to their classes.
+"""What every provider shares, whatever its stage: typed options, retries, the OpenAI-compatible client.
 
-Tests register fakes through these same dictionaries (monkeypatch.setitem), so a fake goes through
-exactly the path a real provider takes.
+A provider is a small class with a `name`, typed `Options` and one main method. Each lives in the
+stage package that uses it (LLM writers in `pipeline.script.writers`, TTS engines in
+`pipeline.voice.engines`, publish targets in `pipeline.publish.targets`), listed in that package's
+registry; tests register fakes through those same dictionaries (monkeypatch.setitem), so a fake goes
+through exactly the path a real provider takes.
 """
 
 from __future__ import annotations
 
-from pipeline.providers.base import Audio, Host, ProviderOptions, ScriptBrief, Voice, Writer
-from pipeline.providers.llm_extractive import ExtractiveWriter
-from pipeline.providers.llm_llamacpp import LlamaCppWriter
-from pipeline.providers.llm_openai import OpenAIWriter
-from pipeline.providers.tts_espeak import EspeakVoice
-from pipeline.providers.tts_openai import OpenAITTSVoice
-from pipeline.providers.tts_piper import PiperVoice
+from pydantic import BaseModel, ConfigDict
 
-WRITERS: dict[str, type[Writer]] = {
-    ExtractiveWriter.name: ExtractiveWriter,
-    OpenAIWriter.name: OpenAIWriter,
-    LlamaCppWriter.name: LlamaCppWriter,
-}
 
-VOICES: dict[str, type[Voice]] = {
-    PiperVoice.name: PiperVoice,
-    OpenAITTSVoice.name: OpenAITTSVoice,
-    EspeakVoice.name: EspeakVoice,
-}
+class ProviderOptions(BaseModel):
+    """Options of one provider, straight from its block in config.yaml. Unknown keys are errors.
 
-__all__ = ["Audio", "Host", "ProviderOptions", "ScriptBrief", "Voice", "Writer", "WRITERS", "VOICES"]
+    A field whose name ends in `_env` names an environment variable that holds a secret; the config
+    loader checks that it is set, and the secret itself never enters the config object.
+    """
+
+    model_config = ConfigDict(extra="forbid")

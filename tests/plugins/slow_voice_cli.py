@@ -9,7 +9,9 @@ import time
 import numpy as np
 from pydantic import Field
 
-from pipeline.providers import VOICES, Audio, ProviderOptions, Voice
+from pipeline.audio import Audio
+from pipeline.providers import ProviderOptions
+from pipeline.voice.engines import VOICES, Voice
 
 
 class SlowOptions(ProviderOptions):

@@ -1,5 +1,0 @@
-"""The podcast feed: built with feedgen from the published episode index, never edited in place."""
-
-from pipeline.feed.builder import build_feed
-
-__all__ = ["build_feed"]

@@ -1,0 +1,1 @@
+"""What keeps the show going unattended: schedule, deadline guard, lock, history, alerts, review, checks."""

@@ -1,0 +1,73 @@
+"""`dailycast serve`: the published folder over HTTP, for listening on the local network.
+
+Werkzeug does the HTTP: HEAD, byte ranges (206, 416), ETag and Last-Modified with conditional
+requests (304), and a safe join of the request path into the folder. This module only picks the
+MIME types and cache lifetimes a podcast app expects.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.utils import redirect, send_from_directory
+from werkzeug.wrappers import Request
+
+from pipeline.publish import site
+
+log = logging.getLogger("dailycast")
+
+def make_app(root: Path):
+    """A WSGI app serving `root`; the site's root redirects to feed.xml."""
+    root = Path(root).resolve()
+
+    @Request.application
+    def app(request: Request):
+        try:
+            if request.method not in ("GET", "HEAD"):
+                raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
+            path = request.path.lstrip("/")
+            if not path:
+                return redirect("/feed.xml")
+            if any(part.startswith(".") for part in path.split("/")):  # temporary files, dotfiles
+                raise NotFound()
+            content_type, cache_control = site.headers(path)
+            response = send_from_directory(
+                root, path, request.environ, mimetype=content_type, conditional=True, etag=True,
+            )
+            response.headers["Cache-Control"] = cache_control
+            response.headers["Content-Type"] = content_type
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")  # web players fetch transcripts
+            del response.headers["Date"]  # the HTTP server sends its own; one Date header, not two
+            return response
+        except HTTPException as exc:
+            return exc
+
+    return app
+
+
+def make_server_for(root: Path, host: str = "0.0.0.0", port: int = 8000) -> BaseWSGIServer:
+    if not Path(root).is_dir():
+        raise FileNotFoundError(f"{root}: no published folder here yet: run `dailycast run` first")
+    return make_server(host, port, make_app(root), threaded=True)
+
+
+@contextmanager
+def running(root: Path, host: str = "127.0.0.1", port: int = 0):
+    """A server in a background thread, stopped on exit: for tests and embedding."""
+    server = make_server_for(root, host, port)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+__all__ = ["make_app", "make_server_for", "running"]

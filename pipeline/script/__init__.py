@@ -1,0 +1,1 @@
+"""Stage 2, script: the writers (an LLM or the offline writer), their prompts and the checks -> script.json."""
