@@ -18,7 +18,7 @@ from pipeline.errors import FatalProviderError
 from pipeline.models import StoriesArtifact
 from pipeline.script import stage as script_stage
 from pipeline.script.writers.chat import UnusableAnswer, parse_lines
-from pipeline.script.writers.extractive import ExtractiveWriter
+from pipeline.script.writers.offline import ExtractiveWriter
 from tests.conftest import show_config, write_config
 
 DAY = date(2026, 11, 30)
