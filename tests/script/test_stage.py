@@ -100,6 +100,7 @@ def test_two_rejections_fall_back_to_the_next_writer_with_the_reasons_kept(tmp_p
     runner.run_day(config, DAY, only="script")
     data = script_json(config)
     assert data["writer"] == "extractive"
+    assert data["model"] is None  # the offline writer: no language model
     assert [(a["writer"], a["kind"], a["outcome"]) for a in data["attempts"]] == [
         ("scripted", "write", "rejected"), ("scripted", "repair", "rejected"), ("extractive", "write", "accepted")]
     assert any("Elon Musk" in line for line in data["attempts"][0]["script"])
@@ -250,3 +251,29 @@ def test_a_dutch_show_gets_a_dutch_offline_script_that_passes_the_checks(tmp_pat
     assert script["language"] == "nl" and script["attempts"][0]["outcome"] == "accepted"
     assert "maandag 30 november" in script["lines"][0]["text"]
     assert "AI" in script["lines"][1]["text"]
+
+
+def test_make_runs_script_is_a_conversation_within_its_length(quick_config):
+    """`make run` on a clean clone: the shipped config, the bundled samples, the offline writer."""
+    from pipeline.script.checks import check_script
+    from tests.script.conversation import conversation_findings
+
+    runner.run_day(quick_config, DAY, only="stories")
+    runner.run_day(quick_config, DAY, only="script")
+    workdir = quick_config.work_root / DAY.isoformat()
+    script = Script.model_validate_json((workdir / "script.json").read_text())
+    stories = StoriesArtifact.model_validate_json((workdir / "stories.json").read_text())
+    grounds = script_stage_grounds(quick_config, stories)
+    names = [quick_config.show.title, "Oliver", "Shelby"] + [o.source for s in stories.stories
+                                                            for o in [s, *s.also_reported_by]]
+    assert conversation_findings(script.lines, ("Oliver", "Shelby"), grounds.texts, names) == []
+    assert check_script(script.lines, grounds, quick_config.script.target_words) == []  # grounded, within ±20%
+    assert script.attempts == [{"writer": "extractive", "kind": "write", "outcome": "accepted",
+                                "seconds": script.attempts[0]["seconds"]}]
+
+
+def script_stage_grounds(config, stories):
+    from pipeline.context import StageContext
+    from pipeline.script import stage
+
+    return stage.grounds(StageContext(config=config, date=DAY, now=None), stories)
