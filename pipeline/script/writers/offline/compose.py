@@ -30,6 +30,7 @@ MIN_QUESTIONS = 3  # per story, even past its word budget
 MAX_OPENING_USES = 2  # a turn's first three words, across the episode
 RECAP_WORDS = 15  # kept back from a story's budget for its recap
 MAX_ANSWER_WORDS = 55  # an answer takes a second sentence of the same article only below this
+LEAD_SHARE = 1.5  # the lead host answers while they have said at most this many times the other's words
 SETUP_WORDS = 20  # a set-up shorter than this takes the article's next sentence too
 
 
@@ -68,8 +69,9 @@ class Show:
         used = Counter(opening(turn.text) for turn in self.turns)
         return lambda text: used[opening(text)] < MAX_OPENING_USES
 
-    def words(self, story: int) -> int:
-        return sum(word_count(turn.text) for turn in self.turns if turn.story == story)
+    def words(self, story: int, speaker: str | None = None) -> int:
+        return sum(word_count(turn.text) for turn in self.turns
+                   if turn.story == story and (speaker is None or turn.speaker == speaker))
 
     def lines(self) -> list[Line]:
         return [Line(speaker=t.speaker, text=t.text, story=t.story) for t in self.turns if t.parts]
@@ -90,12 +92,17 @@ def tell(show: Show, story: Story, index: int, lead: str, other: str, budget: in
     said = " ".join(f.text for f in setup).lower()
     said_by = {f.text: lead for f in setup}
     queue = _running_order([f for f in lead_facts if f not in setup], others)
+    closers = _closers(queue)  # the outside view and what is not known yet end the story
+    queue = [f for f in queue if f not in closers]
     named = {story.source: 0}  # outlet -> the answer count when it was last named
     differences = differing(story)
     asked, answers, last_kind = 0, 0, None
     counted: set[str] = set()  # "count:bridges": what the hosts asked the number of
     previous: Fact | None = None
-    while queue and (show.words(index) < budget - RECAP_WORDS or asked < MIN_QUESTIONS):
+    while (queue or closers) and (show.words(index) < budget - RECAP_WORDS or asked < MIN_QUESTIONS):
+        if closers and (not queue or show.words(index) >= budget - RECAP_WORDS - sum(f.words for f in closers)):
+            queue = closers + queue
+            closers = []
         due = next((d for d in differences if d.sentence in said_by), None)
         if due is not None:  # right after the figure it differs from
             differences.remove(due)
@@ -105,10 +112,10 @@ def tell(show: Show, story: Story, index: int, lead: str, other: str, budget: in
                 previous, last_kind = None, "outlets"
             continue
         fact = queue.pop(0)
-        if fact.lead:
-            answerer = other if not others and answers % 3 == 2 else lead
-        else:
-            answerer = other
+        # the lead answers from the lead article, the other host from the other outlets, and from the
+        # lead article too whenever the lead has said much more of the story: both carry facts
+        leading = show.words(index, lead) <= LEAD_SHARE * show.words(index, other)
+        answerer = lead if fact.lead and leading else other
         asker = other if answerer == lead else lead
         avoid = counted | ({last_kind.split(":")[0]} if last_kind else set())
         asking = question(fact, phrases, said, avoid, show.accepts(asker, index))
@@ -158,6 +165,13 @@ def _running_order(lead: list[Fact], others: list[Fact]) -> list[Fact]:
         if number % 2 == 0 and others:
             order.append(others.pop(0))
     return order + others
+
+
+def _closers(queue: list[Fact]) -> list[Fact]:
+    """The first outside expert's quote and the first open question: kept for the end of the story."""
+    expert = next((f for f in queue if f.kinds[:1] == ("quote_expert",)), None)
+    catch = next((f for f in queue if f.kinds[:1] == ("catch",)), None)
+    return [f for f in (catch, expert) if f is not None]
 
 
 def _room(show: Show, fact: Fact) -> bool:

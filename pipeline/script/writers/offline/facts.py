@@ -34,6 +34,8 @@ _COMPARISON = re.compile(
     r"\b(?:more|less|fewer)\b[^.;]{0,40}?\b(?:than|dan)\b(?!\s+(?:about\s+|ongeveer\s+)?\d)|\b(?:faster|cheaper|better|higher|lower|bigger|smaller|longer|shorter|meer|minder|sneller|"
     r"goedkoper|beter|hoger|lager|groter|kleiner)\b[^.;]{0,40}?\b(?:than|dan)\b|\bcompared\b|\bvergeleken\b",
     re.IGNORECASE)
+_HOW_LONG = re.compile(r"\b(?:in|within|under)\s+(?:about\s+|less than\s+)?\d+\s+(?:minutes|hours|seconds)\b|"
+                       r"\btakes?\b|\btook\b|\bbinnen\b|\bduurt\b", re.IGNORECASE)
 _ENERGY = re.compile(r"watt|wh$", re.IGNORECASE)
 
 
@@ -273,7 +275,7 @@ def kinds_of(sentence: str, figures: tuple[Figure, ...], quote: Quote | None,
     if lowered & cues.HOW:
         kinds.append("how")
     measured = [f for f in figures if f.echoable]
-    if any(f.family in cues.DURATIONS for f in measured):
+    if any(f.family in cues.DURATIONS for f in measured) and _HOW_LONG.search(sentence):
         kinds.append("duration")
     if any(f.family not in cues.DURATIONS | {"percent", "procent"} for f in measured):
         kinds.append("count" if any(_countable(f) for f in measured) else "size")
@@ -286,10 +288,27 @@ def _countable(figure: Figure) -> bool:
     return figure.family != "money" and last not in cues.MEASURE_UNITS and not _ENERGY.search(last) and "per" not in figure.unit
 
 
-def counted(figures: tuple[Figure, ...]) -> str | None:
-    """What the first countable figure counts, for "How many testers?"."""
+_OF_STOPS = {"the", "a", "an", "and", "or", "in", "on", "at", "for", "to", "from", "with", "by", "over", "per", "each",
+             "their", "its", "de", "het", "een", "en", "in", "op", "voor", "met"}
+
+
+def counted(figures: tuple[Figure, ...], sentence: str) -> str | None:
+    """What the first countable figure counts, for "How many testers?" ("channels of DDR5 memory")."""
     figure = next((f for f in figures if f.echoable and _countable(f)), None)
-    return figure.unit.split(" ")[-1] if figure else None
+    if figure is None:
+        return None
+    things = figure.unit.split(" ")[-1]
+    after = sentence[sentence.find(figure.phrase) + len(figure.phrase):]
+    of = re.match(r"\s+of\s+((?:[\w.-]+\s?){1,3})", after)
+    if of:
+        kept = []
+        for word in of.group(1).split():
+            if word.lower() in _OF_STOPS or not re.fullmatch(r"[\w-]+", word):
+                break
+            kept.append(word)
+        if kept:
+            things += " of " + " ".join(kept)
+    return things
 
 
 def group_in(sentence: str) -> str | None:
@@ -311,7 +330,7 @@ def story_facts(story: Story) -> list[Fact]:
                 continue
             tokens = frozenset(w.lower() for w in words(sentence))
             figures = figures_in(sentence)
-            old = any(f.echoable and (f.value, f.family) in given for f in figures)
+            old = any(f.unit and (f.value, f.family) in given for f in figures)
             limit = ECHOED_DUPLICATE if old else NEAR_DUPLICATE
             if any(_overlap(tokens, other) >= limit for other in seen):
                 continue

@@ -61,7 +61,7 @@ def _ask(fact: Fact, kind: str, said: str) -> tuple[str, dict] | None:
             return ("ask_insider", {"org": org}) if org else ("ask_voice", {})
         return f"ask_{side}", {}
     if kind == "count":
-        return "ask_count", {"things": counted(fact.figures)}
+        return "ask_count", {"things": counted(fact.figures, fact.text)}
     if kind in _SIMPLE:
         return f"ask_{kind}", {}
     return None
