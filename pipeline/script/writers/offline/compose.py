@@ -26,6 +26,7 @@ from pipeline.script.writers.offline.questions import (
 )
 from pipeline.text import split_sentences, word_count, words
 
+MAX_SENTENCE_WORDS = 40
 MIN_QUESTIONS = 3  # per story, even past its word budget
 MAX_OPENING_USES = 2  # a turn's first three words, across the episode
 RECAP_WORDS = 15  # kept back from a story's budget for its recap
@@ -65,9 +66,9 @@ class Show:
         """Whether a phrase may be said next by `speaker`: a new turn must not open like two before it."""
         last = self.turns[-1] if self.turns else None
         if last is not None and last.speaker == speaker and last.story == story:
-            return lambda text: True
+            return speakable
         used = Counter(opening(turn.text) for turn in self.turns)
-        return lambda text: used[opening(text)] < MAX_OPENING_USES
+        return lambda text: used[opening(text)] < MAX_OPENING_USES and speakable(text)
 
     def words(self, story: int, speaker: str | None = None) -> int:
         return sum(word_count(turn.text) for turn in self.turns
@@ -75,6 +76,11 @@ class Show:
 
     def lines(self) -> list[Line]:
         return [Line(speaker=t.speaker, text=t.text, story=t.story) for t in self.turns if t.parts]
+
+
+def speakable(text: str) -> bool:
+    """No sentence a host says runs over MAX_SENTENCE_WORDS, with the writer's words around it."""
+    return all(word_count(sentence) <= MAX_SENTENCE_WORDS for sentence in split_sentences(text))
 
 
 def opening(text: str) -> str:
@@ -87,8 +93,9 @@ def tell(show: Show, story: Story, index: int, lead: str, other: str, budget: in
     lead_facts = [f for f in facts if f.lead] or facts
     others = [f for f in facts if not f.lead and f not in lead_facts]
     setup = _setup(lead_facts, story)
-    show.say(lead, phrases.need("first_story" if first else "next_story", source=story.source,
-                                fact=" ".join(f.text for f in setup)), index)
+    key, fact = "first_story" if first else "next_story", " ".join(f.text for f in setup)
+    show.say(lead, phrases.pick(key, accept=show.accepts(lead, index), source=story.source, fact=fact)
+             or phrases.need(key, source=story.source, fact=fact), index)
     said = " ".join(f.text for f in setup).lower()
     said_by = {f.text: lead for f in setup}
     queue = _running_order([f for f in lead_facts if f not in setup], others)
@@ -112,6 +119,8 @@ def tell(show: Show, story: Story, index: int, lead: str, other: str, budget: in
                 previous, last_kind = None, "outlets"
             continue
         fact = queue.pop(0)
+        if fact.quote is not None and not phrases.has("quote_intro"):
+            continue  # a quote is only read after its introduction
         # the lead answers from the lead article, the other host from the other outlets, and from the
         # lead article too whenever the lead has said much more of the story: both carry facts
         leading = show.words(index, lead) <= LEAD_SHARE * show.words(index, other)

@@ -39,6 +39,10 @@ class Phrases:
                 return text
         return None
 
+    def has(self, key: str) -> bool:
+        """Whether `key` has a variant not said yet in this episode."""
+        return any((key, index) not in self.used for index in range(len(self.variants(key))))
+
     def need(self, key: str, **variables) -> str:
         """Like `pick`, for the phrases an episode cannot do without (greeting, sign-off)."""
         text = self.pick(key, **variables)

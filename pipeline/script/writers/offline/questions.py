@@ -71,12 +71,10 @@ def answer(fact: Fact, phrases: Phrases, names: set[str], name_outlet: bool, for
     """The fact as a host says it: a quote after its introduction, a report with its outlet named."""
     if fact.quote is not None:
         quote = fact.quote
-        intro = phrases.pick(
-            "quote_intro", accept=accept, who=quote.speaker, outlet=fact.outlet,
-            role=f", {quote.role}," if quote.role else "", setting=f" {quote.setting}" if quote.setting else "")
-        if intro:
-            return f"{capitalized(tidy(intro))} {quote.words}"
-        return fact.text  # the speaker is named right after the quote, as the source wrote it
+        variables = {"who": quote.speaker, "outlet": fact.outlet, "role": f", {quote.role}," if quote.role else "",
+                     "setting": f" {quote.setting}" if quote.setting else ""}
+        intro = phrases.pick("quote_intro", accept=accept, **variables) or phrases.need("quote_intro", **variables)
+        return f"{capitalized(tidy(intro))} {quote.words}"
     if name_outlet and (force or not fact.attributed):
         text = phrases.pick("attribution", accept=accept, outlet=fact.outlet, fact=fact.text,
                             fact_lc=lowered(fact.text, names), fact_bare=without_end(fact.text))
