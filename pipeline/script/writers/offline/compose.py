@@ -88,72 +88,128 @@ def opening(text: str) -> str:
 
 
 def tell(show: Show, story: Story, index: int, lead: str, other: str, budget: int, first: bool) -> None:
-    phrases = show.phrases
-    facts = [f for f in story_facts(story)]
-    lead_facts = [f for f in facts if f.lead] or facts
-    others = [f for f in facts if not f.lead and f not in lead_facts]
-    setup = _setup(lead_facts, story)
-    key, fact = "first_story" if first else "next_story", " ".join(f.text for f in setup)
-    show.say(lead, phrases.pick(key, accept=show.accepts(lead, index), source=story.source, fact=fact)
-             or phrases.need(key, source=story.source, fact=fact), index)
-    said = " ".join(f.text for f in setup).lower()
-    said_by = {f.text: lead for f in setup}
-    queue = _running_order([f for f in lead_facts if f not in setup], others)
-    closers = _closers(queue)  # the outside view and what is not known yet end the story
-    queue = [f for f in queue if f not in closers]
-    named = {story.source: 0}  # outlet -> the answer count when it was last named
-    differences = differing(story)
-    asked, answers, last_kind = 0, 0, None
-    counted: set[str] = set()  # "count:bridges": what the hosts asked the number of
-    previous: Fact | None = None
-    while (queue or closers) and (show.words(index) < budget - RECAP_WORDS or asked < MIN_QUESTIONS):
-        if closers and (not queue or show.words(index) >= budget - RECAP_WORDS - sum(f.words for f in closers)):
-            queue = closers + queue
-            closers = []
-        due = next((d for d in differences if d.sentence in said_by), None)
-        if due is not None:  # right after the figure it differs from
-            differences.remove(due)
-            sayer = said_by[due.sentence]
-            if _differ_beat(show, due, index, sayer, other if sayer == lead else lead):
-                asked += 1
-                previous, last_kind = None, "outlets"
-            continue
-        fact = queue.pop(0)
-        if fact.quote is not None and not phrases.has("quote_intro"):
-            continue  # a quote is only read after its introduction
+    _Story(show, story, index, lead, other).tell(budget, first)
+
+
+class _Story:
+    """One story being told: what has been said in it, by whom, and what is still to say."""
+
+    def __init__(self, show: Show, story: Story, index: int, lead: str, other: str) -> None:
+        self.show, self.phrases, self.story, self.index = show, show.phrases, story, index
+        self.lead, self.other = lead, other
+        facts = story_facts(story)
+        self.lead_facts = [f for f in facts if f.lead] or facts
+        self.others = [f for f in facts if not f.lead and f not in self.lead_facts]
+        self.said_by: dict[str, str] = {}  # fact text -> the host who said it
+        self.named = {story.source: 0}  # outlet -> the answer count when it was last named
+        self.asked = self.answers = 0
+        self.last_kind: str | None = None
+        self.counted: set[str] = set()  # "count:bridges": what the hosts asked the number of
+        self.previous: Fact | None = None
+
+    @property
+    def spent(self) -> int:
+        return self.show.words(self.index)
+
+    @property
+    def said(self) -> str:
+        return " ".join(self.said_by).lower()
+
+    def tell(self, budget: int, first: bool) -> None:
+        setup = _setup(self.lead_facts, self.story)
+        key, fact = "first_story" if first else "next_story", " ".join(f.text for f in setup)
+        self.say(self.lead, self.phrases.pick(key, accept=self.accepts(self.lead), source=self.story.source, fact=fact)
+                 or self.phrases.need(key, source=self.story.source, fact=fact))
+        self.said_by.update({f.text: self.lead for f in setup})
+        queue = _running_order([f for f in self.lead_facts if f not in setup], self.others)
+        closers = _closers(queue)  # the outside view and what is not known yet end the story
+        queue = [f for f in queue if f not in closers]
+        differences = differing(self.story)
+        while (queue or closers) and (self.spent < budget - RECAP_WORDS or self.asked < MIN_QUESTIONS):
+            if closers and (not queue or self.spent >= budget - RECAP_WORDS - sum(f.words for f in closers)):
+                queue, closers = closers + queue, []
+            due = next((d for d in differences if d.sentence in self.said_by), None)
+            if due is not None:  # right after the figure it differs from
+                differences.remove(due)
+                self.differ(due)
+                continue
+            self.exchange(queue.pop(0))
+        recap = self.phrases.pick("recap", accept=self.accepts(self.other), headline=headline(self.story.title),
+                                  outlet=self.story.source)
+        if recap:
+            self.say(self.other, recap)
+
+    def exchange(self, fact: Fact) -> None:
+        """One host asks what `fact` answers; the other answers with it, naming where it comes from."""
+        if fact.quote is not None and not self.phrases.has("quote_intro"):
+            return  # a quote is only read after its introduction
         # the lead answers from the lead article, the other host from the other outlets, and from the
         # lead article too whenever the lead has said much more of the story: both carry facts
-        leading = show.words(index, lead) <= LEAD_SHARE * show.words(index, other)
-        answerer = lead if fact.lead and leading else other
-        asker = other if answerer == lead else lead
-        avoid = counted | ({last_kind.split(":")[0]} if last_kind else set())
-        asking = question(fact, phrases, said, avoid, show.accepts(asker, index))
+        leading = self.show.words(self.index, self.lead) <= LEAD_SHARE * self.show.words(self.index, self.other)
+        answerer = self.lead if fact.lead and leading else self.other
+        asker = self.other if answerer == self.lead else self.lead
+        avoid = self.counted | ({self.last_kind.split(":")[0]} if self.last_kind else set())
+        asking = question(fact, self.phrases, self.said, avoid, self.accepts(asker))
         if asking is None:
-            if previous is not None and previous.outlet == fact.outlet and fact.quote is None and _room(show, fact):
-                show.say(show.turns[-1].speaker, fact.text, index)  # carries on the answer just given
-                said += " " + fact.text.lower()
-                said_by[fact.text] = show.turns[-1].speaker
-            continue
-        last_kind, text = asking
-        if last_kind.startswith("count:"):
-            counted.add(last_kind)
-        reaction = _reaction(show, story, previous, asker, index) if show.turns[-1].speaker != asker else None
-        show.say(asker, f"{reaction} {text}" if reaction else text, index)
-        asked += 1
-        first_time = fact.outlet not in named  # an outlet's first fact names it, whoever else it cites
-        name_outlet = first_time or answers - named[fact.outlet] >= 3
-        spoken = answer(fact, phrases, show.names, name_outlet, first_time, show.accepts(answerer, index))
+            self.carry_on(fact)
+            return
+        self.last_kind, text = asking
+        if self.last_kind.startswith("count:"):
+            self.counted.add(self.last_kind)
+        reaction = self.reaction(asker) if self.show.turns[-1].speaker != asker else None
+        self.say(asker, f"{reaction} {text}" if reaction else text)
+        self.asked += 1
+        first_time = fact.outlet not in self.named  # an outlet's first fact names it, whoever else it cites
+        name_outlet = first_time or self.answers - self.named[fact.outlet] >= 3
+        spoken = answer(fact, self.phrases, self.show.names, name_outlet, first_time, self.accepts(answerer))
         if fact.outlet in spoken or fact.attributed:
-            named[fact.outlet] = answers
-        show.say(answerer, spoken, index)
-        said += " " + fact.text.lower()
-        said_by[fact.text] = answerer
-        answers += 1
-        previous = fact
-    recap = phrases.pick("recap", accept=show.accepts(other, index), headline=headline(story.title),
-                         outlet=story.source)
-    if recap:
-        show.say(other, recap, index)
+            self.named[fact.outlet] = self.answers
+        self.say(answerer, spoken)
+        self.said_by[fact.text] = answerer
+        self.answers += 1
+        self.previous = fact
+
+    def carry_on(self, fact: Fact) -> None:
+        """A fact no question can be asked about: the second sentence of the answer just given, or left out."""
+        turn = self.show.turns[-1]
+        if (self.previous is None or self.previous.outlet != fact.outlet or fact.quote is not None
+                or len(split_sentences(turn.text)) >= 2 or word_count(turn.text) + fact.words > MAX_ANSWER_WORDS):
+            return
+        self.say(turn.speaker, fact.text)
+        self.said_by[fact.text] = turn.speaker
+
+    def differ(self, due: Difference) -> None:
+        """The host who gave the figure asks whether the outlets agree; the other says how they differ."""
+        asker = self.said_by[due.sentence]
+        sayer = self.other if asker == self.lead else self.lead
+        asked = self.phrases.pick("ask_outlets", accept=self.accepts(asker), b=due.b)
+        said = self.phrases.pick("differ", accept=self.accepts(sayer), a=due.a, fa=due.fa, b=due.b, fb=due.fb)
+        if asked and said:
+            self.say(asker, asked)
+            self.say(sayer, said)
+            self.asked += 1
+            self.previous, self.last_kind = None, "outlets"
+
+    def reaction(self, asker: str) -> str | None:
+        """A figure of the answer just given said back, or (once a story) that other outlets give it too."""
+        previous = self.previous
+        if previous is None or not previous.figures or previous.quote is not None:
+            return None
+        accept = self.accepts(asker)
+        said = None
+        if (self.index, "agree") not in self.show.done:
+            said = agreement(previous.figures, self.story, previous.outlet, self.phrases, accept)
+            if said:
+                self.show.done.add((self.index, "agree"))
+        if said is None and len(self.show.turns) % 2 == 0:
+            said = echo(previous.figures, self.phrases, accept)
+        return tidy(said) if said else None
+
+    def say(self, speaker: str, text: str) -> None:
+        self.show.say(speaker, text, self.index)
+
+    def accepts(self, speaker: str) -> Accept:
+        return self.show.accepts(speaker, self.index)
 
 
 def _setup(lead_facts: list[Fact], story: Story) -> list[Fact]:
@@ -181,37 +237,6 @@ def _closers(queue: list[Fact]) -> list[Fact]:
     expert = next((f for f in queue if f.kinds[:1] == ("quote_expert",)), None)
     catch = next((f for f in queue if f.kinds[:1] == ("catch",)), None)
     return [f for f in (catch, expert) if f is not None]
-
-
-def _room(show: Show, fact: Fact) -> bool:
-    turn = show.turns[-1]
-    return len(split_sentences(turn.text)) < 2 and word_count(turn.text) + fact.words <= MAX_ANSWER_WORDS
-
-
-def _reaction(show: Show, story: Story, previous: Fact | None, asker: str, index: int) -> str | None:
-    """A figure of the answer just given said back, or that other outlets give the same figure."""
-    if previous is None or not previous.figures or previous.quote is not None:
-        return None
-    accept = show.accepts(asker, index)
-    said = None
-    if (index, "agree") not in show.done:
-        said = agreement(previous.figures, story, previous.outlet, show.phrases, accept)
-        if said:
-            show.done.add((index, "agree"))
-    if said is None and len(show.turns) % 2 == 0:
-        said = echo(previous.figures, show.phrases, accept)
-    return tidy(said) if said else None
-
-
-def _differ_beat(show: Show, due: Difference, index: int, asker: str, sayer: str) -> bool:
-    """The host who gave the figure asks whether the outlets agree; the other says how they differ."""
-    asked = show.phrases.pick("ask_outlets", accept=show.accepts(asker, index), b=due.b)
-    said = show.phrases.pick("differ", accept=show.accepts(sayer, index), a=due.a, fa=due.fa, b=due.b, fb=due.fb)
-    if not asked or not said:
-        return False
-    show.say(asker, asked, index)
-    show.say(sayer, said, index)
-    return True
 
 
 def headline(title: str) -> str:

@@ -289,7 +289,7 @@ def _countable(figure: Figure) -> bool:
 
 
 _OF_STOPS = {"the", "a", "an", "and", "or", "in", "on", "at", "for", "to", "from", "with", "by", "over", "per", "each",
-             "their", "its", "de", "het", "een", "en", "in", "op", "voor", "met"}
+             "their", "its", "de", "het", "een", "en", "op", "voor", "met"}
 
 
 def counted(figures: tuple[Figure, ...], sentence: str) -> str | None:
