@@ -32,6 +32,7 @@ MAX_OPENING_USES = 2  # a turn's first three words, across the episode
 RECAP_WORDS = 15  # kept back from a story's budget for its recap
 MAX_ANSWER_WORDS = 55  # an answer takes a second sentence of the same article only below this
 LEAD_SHARE = 1.5  # the lead host answers while they have said at most this many times the other's words
+LEAD_HEAD_START = 60  # ... plus this many: the set-up and first answers are the lead's
 SETUP_WORDS = 20  # a set-up shorter than this takes the article's next sentence too
 
 
@@ -145,7 +146,8 @@ class _Story:
             return  # a quote is only read after its introduction
         # the lead answers from the lead article, the other host from the other outlets, and from the
         # lead article too whenever the lead has said much more of the story: both carry facts
-        leading = self.show.words(self.index, self.lead) <= LEAD_SHARE * self.show.words(self.index, self.other)
+        leading = (self.show.words(self.index, self.lead)
+                   <= LEAD_SHARE * self.show.words(self.index, self.other) + LEAD_HEAD_START)
         answerer = self.lead if fact.lead and leading else self.other
         asker = self.other if answerer == self.lead else self.lead
         avoid = self.counted | ({self.last_kind.split(":")[0]} if self.last_kind else set())

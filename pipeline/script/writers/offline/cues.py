@@ -33,8 +33,7 @@ COMPARE = {"than", "compared", "twice", "double", "half", "faster", "cheaper", "
 CATCH = {"not", "no", "risk", "risks", "warn", "warned", "warns", "concern", "concerns", "criticised", "criticized",
          "challenge", "test", "however", "declined", "disclose", "unclear", "yet", "niet", "geen", "risico",
          "waarschuwt", "zorgen", "kritiek", "onduidelijk"}
-HOW = {"replace", "replaces", "works", "design", "designed", "instead", "technology", "vervangt", "werkt", "ontwerp",
-       "technologie", "plaats"}
+HOW = {"replace", "replaces", "works", "instead", "technology", "converts", "vervangt", "werkt", "technologie"}
 PLACE = {"based", "located", "lies", "site", "headquartered", "gevestigd", "ligt", "locatie"}
 # Who a consequence is for: "What does that mean for drivers?" takes its noun from the sentence.
 GROUPS = {"drivers", "customers", "users", "passengers", "patients", "carmakers", "companies", "researchers",

@@ -76,11 +76,18 @@ def answer(fact: Fact, phrases: Phrases, names: set[str], name_outlet: bool, for
         intro = phrases.pick("quote_intro", accept=accept, **variables) or phrases.need("quote_intro", **variables)
         return f"{capitalized(tidy(intro))} {quote.words}"
     if name_outlet and (force or not fact.attributed):
-        text = phrases.pick("attribution", accept=accept, outlet=fact.outlet, fact=fact.text,
+        once = lambda text: accept(text) and not _attributed_twice(text)  # noqa: E731
+        text = phrases.pick("attribution", accept=once, outlet=fact.outlet, fact=fact.text,
                             fact_lc=lowered(fact.text, names), fact_bare=without_end(fact.text))
         if text:
             return tidy(text)
     return fact.text
+
+
+def _attributed_twice(text: str) -> bool:
+    """"... according to Larkspur Labs, according to Circuit Daily": one attribution per sentence."""
+    lowered = text.lower()
+    return lowered.count("according to") > 1 or len(re.findall(r"\bvolgens\b", lowered)) > 1
 
 
 def tidy(text: str) -> str:
@@ -135,7 +142,8 @@ def differing(story: Story) -> list[Difference]:
                 if f.family != g.family or f.family in families or not f.unit or not g.unit:
                     continue
                 if _differ(f, g, lead, found):
-                    found_any.append(Difference(story.source, _measured(f), outlet, _measured(g), f_sentence))
+                    fb = g.phrase if g.context == f.context else _measured(g)  # "the cost" is said once
+                    found_any.append(Difference(story.source, _measured(f), outlet, fb, f_sentence))
                     families.add(f.family)
     return found_any[:MAX_DIFFERENCES]
 
