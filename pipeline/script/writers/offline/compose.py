@@ -106,6 +106,7 @@ class _Story:
         self.asked = self.answers = 0
         self.last_kind: str | None = None
         self.counted: set[str] = set()  # "count:bridges": what the hosts asked the number of
+        self.quoted: set[str] = set()  # who has been quoted in this story
         self.previous: Fact | None = None
 
     @property
@@ -142,8 +143,10 @@ class _Story:
 
     def exchange(self, fact: Fact) -> None:
         """One host asks what `fact` answers; the other answers with it, naming where it comes from."""
-        if fact.quote is not None and not self.phrases.has("quote_intro"):
-            return  # a quote is only read after its introduction
+        if fact.quote is not None and (not self.phrases.has("quote_intro") or fact.quote.speaker in self.quoted):
+            return  # a quote is only read after its introduction, and one a story from each person
+        if fact.quote is not None:
+            self.quoted.add(fact.quote.speaker)
         # the lead answers from the lead article, the other host from the other outlets, and from the
         # lead article too whenever the lead has said much more of the story: both carry facts
         leading = (self.show.words(self.index, self.lead)

@@ -321,6 +321,7 @@ def story_facts(story: Story) -> list[Fact]:
     facts: list[Fact] = []
     seen = [frozenset(w.lower() for w in words(story.title))]
     given: set[tuple[float, str]] = set()
+    names: set[str] = set()  # capitalized words so far
     articles = [(story.source, story.text, True)] + [
         (a.source, a.text, False) for a in story.also_reported_by if a.source != story.source]
     for outlet, text, lead in articles:
@@ -332,15 +333,27 @@ def story_facts(story: Story) -> list[Fact]:
             figures = figures_in(sentence)
             old = any(f.unit and (f.value, f.family) in given for f in figures)
             limit = ECHOED_DUPLICATE if old else NEAR_DUPLICATE
-            if any(_overlap(tokens, other) >= limit for other in seen):
+            if any(_overlap(tokens, other) >= limit for other in seen) or (not lead and _restated(sentence, figures, given, names)):
                 continue
             seen.append(tokens)
+            names |= _capitalized(sentence)
             given |= {(f.value, f.family) for f in figures}
             quote = quote_in(sentence)
             actor = None if quote else actor_in(sentence)
             facts.append(Fact(outlet, sentence, lead, figures, quote, kinds_of(sentence, figures, quote, actor),
                               actor, tokens))
     return facts
+
+
+def _capitalized(sentence: str) -> set[str]:
+    """The capitalized words past the first, hyphenated ones in parts ("Eindhoven-based": Eindhoven)."""
+    return {part for w in words(sentence)[1:] for part in w.split("-") if part[:1].isupper()}
+
+
+def _restated(sentence: str, figures: tuple[Figure, ...], given: set[tuple[float, str]], names: set[str]) -> bool:
+    """Another outlet's sentence whose amounts and names were all given already: the same fact again."""
+    measured = [f for f in figures if f.unit]
+    return bool(measured) and all((f.value, f.family) in given for f in measured) and _capitalized(sentence) <= names
 
 
 def all_figures(story: Story) -> dict[str, list[tuple[Figure, str]]]:

@@ -76,7 +76,9 @@ def answer(fact: Fact, phrases: Phrases, names: set[str], name_outlet: bool, for
         intro = phrases.pick("quote_intro", accept=accept, **variables) or phrases.need("quote_intro", **variables)
         return f"{capitalized(tidy(intro))} {quote.words}"
     if name_outlet and (force or not fact.attributed):
-        once = lambda text: accept(text) and not _attributed_twice(text)  # noqa: E731
+        def once(text: str) -> bool:
+            return accept(text) and not _attributed_twice(text)
+
         text = phrases.pick("attribution", accept=once, outlet=fact.outlet, fact=fact.text,
                             fact_lc=lowered(fact.text, names), fact_bare=without_end(fact.text))
         if text:
