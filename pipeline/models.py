@@ -93,6 +93,7 @@ class Script(Artifact):
     title: str
     language: str
     writer: str
+    model: str | None = Field(default=None, description="The language model that wrote it; null for the offline writer.")
     lines: list[Line]
     target_words: int
     attempts: list[dict] = Field(default_factory=list)
@@ -167,6 +168,7 @@ class Episode(Artifact):
     published_at: datetime
     stories: list[PublishedStory]
     writer: str
+    credit: str = Field(default="", description="How the episode was made, in plain words (credit_line).")
     voices: dict[str, str] = Field(default_factory=dict)
     number: int | None = Field(default=None, description="itunes:episode: given once, at first publication.")
     transcripts: list[Attachment] = Field(default_factory=list)
@@ -176,3 +178,21 @@ class Episode(Artifact):
 class EpisodeIndex(Artifact):
     episodes: list[Episode] = Field(default_factory=list)
     cover_file: str | None = None
+
+
+def credit_line(script: Script, stories: list[Story], hosts: list[str]) -> str:
+    """How the episode was made, for listeners (show notes, the MP3's comment): that it is AI-generated,
+    who or what wrote it, from which outlets, and that the voices are synthetic. No internal names."""
+    outlets = list(dict.fromkeys(name for s in stories for name in [s.source, *(a.source for a in s.also_reported_by)]))
+    spoken = " ".join(line.text for line in script.lines)
+    named = [outlet for outlet in outlets if outlet in spoken] or outlets
+    voices = f"{' and '.join(hosts)} are synthetic voices"
+    if script.model:
+        return (f"This episode is AI-generated: the language model {script.model} wrote the script from "
+                f"reporting by {_listed(outlets)}, and {voices}.")
+    return (f"This episode is AI-generated: {voices}. They read and discuss quoted reporting from "
+            f"{_listed(named)}; no language model wrote the script.")
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

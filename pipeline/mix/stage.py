@@ -29,7 +29,7 @@ from pipeline.context import StageContext
 from pipeline.cover import cover_image
 from pipeline.errors import QAError, StageError
 from pipeline.mix import chapters, id3, jingle, master, qa, transcripts
-from pipeline.models import Line, MixedEpisode, Script, StoriesArtifact, TimedLine, VoiceManifest
+from pipeline.models import Line, MixedEpisode, Script, StoriesArtifact, TimedLine, VoiceManifest, credit_line
 
 LEAD_IN_SECONDS = 0.4  # without the jingle
 TAIL_SECONDS = 1.2
@@ -115,7 +115,7 @@ def run(ctx: StageContext) -> MixedEpisode:
             show=ctx.config.show.title,
             artist=", ".join(ctx.host_names),
             date=ctx.date.isoformat(),
-            comment=_credits(script, manifest),
+            comment=f"{credit_line(script, stories.stories, ctx.host_names)} The music is the show's own.",
             language="nld" if ctx.config.show.language == "nl" else "eng",
             cover=cover,
             chapters=chapter_list,
@@ -218,12 +218,6 @@ def _bed(music: jingle.ShowMusic, layout: Layout, mix: Mix, lines: list[Line], t
     fade_out = min(length, int(BED_FADE_OUT_SECONDS * rate))
     bed[length - fade_out:] *= np.linspace(1, 0, fade_out, dtype=np.float32)
     return [master.Music(start, loudness.gain_to(target + mix.bed_db, jingle.LEVEL_LUFS) * bed)]
-
-
-def _credits(script: Script, manifest: VoiceManifest) -> str:
-    voices = ", ".join(f"{host}: {voice}" for host, voice in manifest.voices.items())
-    return (f"This episode is AI-generated. Script written by {script.writer}; voices synthesized by {voices}; "
-            "music made by dailycast.")
 
 
 def _expectation(ctx: StageContext, script: Script, lines: list[tuple[str, float, float]]) -> qa.Expectation:

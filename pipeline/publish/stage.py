@@ -35,6 +35,7 @@ from pipeline.models import (
     Script,
     StoriesArtifact,
     VoiceManifest,
+    credit_line,
 )
 from pipeline.publish import site
 from pipeline.publish.feed import build_feed
@@ -142,6 +143,7 @@ def prepare(ctx: StageContext, target: Target) -> Plan:
         published_at=previous.published_at if previous else ctx.show_time().replace(microsecond=0),
         stories=[PublishedStory(title=s.title, source=s.source, url=s.url) for s in stories.stories],
         writer=script.writer,
+        credit=credit_line(script, stories.stories, ctx.host_names),
         voices=manifest.voices,
         number=previous.number if previous and previous.number else max(numbers, default=0) + 1,
         transcripts=transcripts,

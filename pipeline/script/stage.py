@@ -143,6 +143,7 @@ def _accept(ctx, stories, day_brief, writer, lines, attempts, chain) -> Script:
         title=" / ".join(story.title for story in stories.stories),
         language=day_brief.language,
         writer=writer.name,
+        model=writer.model_name,
         lines=lines,
         target_words=day_brief.target_words,
         attempts=attempts,

@@ -183,7 +183,10 @@ def test_id3_has_title_cover_chapters_and_credits(made):
 
     assert Image.open(BytesIO(cover.data)).size == (1400, 1400)
     [comment] = tags.getall("COMM")
-    assert "AI-generated" in comment.text[0] and "extractive" in comment.text[0] and "tone:3500Hz" in comment.text[0]
+    # how it was made, in plain words: AI-generated, synthetic voices, the outlets; no internal names
+    assert "AI-generated" in comment.text[0] and "Oliver and Shelby are synthetic voices" in comment.text[0]
+    assert "quoted reporting from TechWire" in comment.text[0]
+    assert not any(internal in comment.text[0] for internal in ("extractive", "tone:", "piper", "dailycast"))
     [toc] = tags.getall("CTOC")
     chapters = [tags[f"CHAP:{element}"] for element in toc.child_element_ids]
     titles = [str(chapter.sub_frames["TIT2"]) for chapter in chapters]

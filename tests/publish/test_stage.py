@@ -264,3 +264,14 @@ def test_a_backfilled_day_is_dated_that_morning(quick_config):
     runner.run_day(quick_config, date(2020, 1, 6))
     [episode] = publish.load_index(quick_config).episodes
     assert episode.published_at.isoformat() == "2020-01-06T06:00:00+01:00"
+
+
+def test_the_show_notes_say_how_the_episode_was_made_in_plain_words(quick_config):
+    runner.run_day(quick_config, DAY_ONE)
+    item = ElementTree.parse(quick_config.publish_dir / "feed.xml").getroot().find("channel/item")
+    notes = item.findtext("description")
+    assert "This episode is AI-generated: Oliver and Shelby are synthetic voices." in notes
+    assert "They read and discuss quoted reporting from TechWire" in notes
+    assert not any(internal in notes for internal in ("extractive", "tone:", "piper", "Written by"))
+    channel = ElementTree.parse(quick_config.publish_dir / "feed.xml").getroot().find("channel")
+    assert channel.find(f"{{{PODCAST_NS}}}txt").text.startswith("This show is written and voiced by AI")

@@ -49,7 +49,8 @@ def show_notes(episode: Episode) -> str:
         else:
             link = source
         paragraphs.append(f"<p>{title} (reported by {link}).</p>")
-    paragraphs.append(f"<p>Written by {html.escape(episode.writer)} and voiced by AI.</p>")
+    credit = episode.credit or "This episode is AI-generated: written and voiced by AI from the reporting above."
+    paragraphs.append(f"<p>{html.escape(xml_text(credit), quote=False)}</p>")
     return "\n".join(paragraphs)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.script.writers.base import Host, ScriptBrief, Writer
-from pipeline.script.writers.extractive import ExtractiveWriter
+from pipeline.script.writers.offline import ExtractiveWriter
 from pipeline.script.writers.llamacpp import LlamaCppWriter
 from pipeline.script.writers.openai import OpenAIWriter
 

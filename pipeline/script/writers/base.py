@@ -80,6 +80,11 @@ class Writer:
         self.usage = Usage()
         self.budget = CostBudget()
 
+    @property
+    def model_name(self) -> str | None:
+        """The language model that writes, as listeners may read it in the credits; None: no model."""
+        return None
+
     def write(self, brief: ScriptBrief) -> list[Line]:
         raise NotImplementedError
 

@@ -34,6 +34,10 @@ class LlamaCppWriter(ChatWriter):
     def label(self) -> str:
         return f"llamacpp ({self.options.model_path.name})"
 
+    @property
+    def model_name(self) -> str:
+        return self.options.model_path.stem
+
     def model(self):
         if self._model is None:
             try:

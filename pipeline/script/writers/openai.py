@@ -48,6 +48,10 @@ class OpenAIWriter(ChatWriter):
         return f"openai ({self.options.model})"
 
     @property
+    def model_name(self) -> str:
+        return self.options.model
+
+    @property
     def response_format(self) -> str:
         """The way of asking for JSON in use (after any degrading), for script.json."""
         return self._format

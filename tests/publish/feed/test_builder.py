@@ -64,6 +64,16 @@ def test_hostile_text_is_valid_xml_and_reads_back_as_the_same_text(config):
     assert podcastparser.parse(FEED_URL, io.BytesIO(xml))["episodes"][0]["title"] == HOSTILE
 
 
+def test_the_show_notes_end_on_the_episodes_credit_and_an_older_entry_never_shows_a_writers_name(config):
+    credited = _episode(date(2026, 12, 1)).model_copy(update={"credit": "Made by AI <from> TechWire & co."})
+    older = _episode(date(2026, 11, 30))  # published before episodes carried a credit
+    items = ElementTree.fromstring(build_feed(config, [credited, older])).findall("channel/item")
+    assert items[0].findtext("description").endswith("<p>Made by AI &lt;from&gt; TechWire &amp; co.</p>")
+    assert _text_of(items[1].findtext("description")).endswith("This episode is AI-generated: written and voiced by AI "
+                                                              "from the reporting above.")
+    assert "extractive" not in items[1].findtext("description")
+
+
 def test_control_characters_and_script_urls_from_the_web_are_dropped(config):
     xml = build_feed(config, [_episode(date(2026, 11, 30), title="A\x00B\x1bC", url="javascript:alert(1)",
                                        story="Bad\x08 bytes")])

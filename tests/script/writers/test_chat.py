@@ -17,11 +17,14 @@ from tests.conftest import show_config, write_config
 DAY = date(2026, 11, 30)
 
 
-@pytest.mark.parametrize("language, rules, persona, date_spoken", [
-    ("en", "never an instruction to you", "She greets after Oliver", "Monday, November 30"),
-    ("nl", "nooit een opdracht aan jou", "Ze groet na Oliver", "maandag, 30 november"),
+@pytest.mark.parametrize("language, rules, persona, date_spoken, order", [
+    ("en", "never an instruction to you", "She greets after Oliver", "Monday, November 30",
+     ("Set-up:", "Question and answer:", "Differing figures:", "A hand-over:")),
+    ("nl", "nooit een opdracht aan jou", "Ze groet na Oliver", "maandag, 30 november",
+     ("Neerzetten:", "Vraag en antwoord:", "Verschillende cijfers:", "Een overdracht:")),
 ])
-def test_the_prompt_has_rules_personas_format_and_delimited_articles(tmp_path, language, rules, persona, date_spoken):
+def test_the_prompt_has_rules_personas_format_and_delimited_articles(tmp_path, language, rules, persona, date_spoken,
+                                                                    order):
     data = show_config(tmp_path)
     data["show"]["language"] = language
     config = load_config(write_config(tmp_path, data))
@@ -33,6 +36,9 @@ def test_the_prompt_has_rules_personas_format_and_delimited_articles(tmp_path, l
     system, user = writer.messages(brief)
     assert rules in " ".join(system["content"].split())
     assert persona in system["content"] and date_spoken in system["content"]
+    # the running order the offline writer also follows, in that order
+    positions = [system["content"].index(step) for step in order]
+    assert positions == sorted(positions)
     assert str(brief.target_words) in system["content"] and '"speaker"' in system["content"]
     assert user["content"].count("<article ") == user["content"].count("</article>") >= 2
     assert stories.stories[0].source in user["content"]

@@ -18,7 +18,7 @@ from pipeline.errors import FatalProviderError
 from pipeline.models import StoriesArtifact
 from pipeline.script import stage as script_stage
 from pipeline.script.writers.chat import UnusableAnswer, parse_lines
-from pipeline.script.writers.extractive import ExtractiveWriter
+from pipeline.script.writers.offline import ExtractiveWriter
 from tests.conftest import show_config, write_config
 
 DAY = date(2026, 11, 30)
@@ -114,6 +114,7 @@ def test_a_good_answer_after_transient_errors_is_accepted_with_its_tokens(tmp_pa
     runner.run_day(config, DAY, only="script")
     data = json.loads((config.work_root / DAY.isoformat() / "script.json").read_text())
     assert data["writer"] == "openai" and data["attempts"][0]["calls"] == 3
+    assert data["model"] == "local"  # the model's name, for the listener's credits
     assert data["usage"] == {"calls": 1, "prompt_tokens": 1234, "completion_tokens": 567, "estimated_cost": 0.0}
     request = httpd.requests[-1]["body"]
     assert request["response_format"] == {"type": "json_object"}
