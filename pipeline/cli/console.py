@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -26,9 +26,32 @@ def interactive() -> bool:
     return sys.stderr.isatty()
 
 
+# The zone log times are written in: the machine's until the config is read (the logging is set up
+# before it, and it is read once), then the show's, the one its deadline is in. Every time carries its
+# UTC offset, so a log that spans the switch stays unambiguous.
+_zone: list[tzinfo | None] = [None]
+
+
+def use_time_zone(zone: tzinfo | None) -> None:
+    _zone[0] = zone
+
+
+def log_time(created: float) -> datetime:
+    """A log record's time, timezone-aware, in the zone the log is written in."""
+    moment = datetime.fromtimestamp(created).astimezone()
+    return moment.astimezone(_zone[0]) if _zone[0] is not None else moment
+
+
+class PlainLines(logging.Formatter):
+    """`2026-12-03 11:34:21+01:00 INFO    message`."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return log_time(record.created).isoformat(sep=" ", timespec="seconds")
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds"),
+        entry = {"time": log_time(record.created).isoformat(timespec="seconds"),
                  "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
@@ -38,7 +61,7 @@ class JsonLines(logging.Formatter):
 def _formatter(log_format: str) -> logging.Formatter:
     if log_format == "json":
         return JsonLines()
-    return logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    return PlainLines("%(asctime)s %(levelname)-7s %(message)s")
 
 
 def setup_logging(level: int, log_file: Path | None = None, log_format: str = "plain") -> None:
