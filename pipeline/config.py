@@ -288,6 +288,10 @@ class ReviewConfig(Section):
     closes_minutes_before: float = Field(
         default=2, ge=0, le=120, description="The window closes this long before the deadline, to publish on time."
     )
+    hold_below_share: float = Field(
+        default=0.4, ge=0, le=1,
+        description="An episode whose script is under this share of the target length is held until approved; 0: never.",
+    )
 
 
 class Config(Section):

@@ -119,26 +119,34 @@ def _stdout_console() -> Console:
 
 
 def print_status(data: dict[str, Any]) -> None:
-    console = _stdout_console()
-    table = Table(title=f"{data['show']}: last runs")
-    for column in ("date", "trigger", "started", "took", "outcome", "on time", "path", "writer", "fallbacks"):
-        table.add_column(column)
-    from pipeline.ops.status import punctuality, took
+    """Scheduled runs (with their punctuality) and runs by hand (never late) in two tables."""
+    from pipeline.ops.status import MANUAL, SCHEDULED, punctuality, took
 
-    for run in data["runs"]:
-        started = run["started"]
-        try:
-            started = datetime.fromisoformat(started).astimezone().strftime("%a %d %b %H:%M")
-        except ValueError:
-            pass
-        outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped", "missed") else "")
-        table.add_row(run["date"], run["trigger"], started, took(run), outcome, punctuality(run),
-                      "fast" if run["fast_path"] else "normal", run["writer"] or "",
-                      "; ".join(f"{f['stage']}: {f['reason'][:50]}" for f in run["fallbacks"]))
+    console = _stdout_console()
+    for kind, title in ((SCHEDULED, "scheduled runs (cron, timer, scheduler)"), (MANUAL, "manual runs")):
+        runs = [run for run in data["runs"] if run["kind"] == kind]
+        if not runs:
+            continue
+        table = Table(title=f"{data['show']}: last {title}")
+        columns = ("date", "trigger", "started", "took", "outcome", "on time", "path", "writer", "fallbacks")
+        for column in columns if kind == SCHEDULED else [c for c in columns if c not in ("trigger", "on time")]:
+            table.add_column(column)
+        for run in runs:
+            started = run["started"]
+            try:
+                started = datetime.fromisoformat(started).astimezone().strftime("%a %d %b %H:%M %Z")
+            except ValueError:
+                pass
+            outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped", "missed") else "")
+            cells = [run["date"], run["trigger"], started, took(run), outcome, punctuality(run),
+                     "fast" if run["fast_path"] else "normal", run["writer"] or "",
+                     "; ".join(f"{f['stage']}: {f['reason'][:50]}" for f in run["fallbacks"])]
+            if kind == MANUAL:
+                del cells[5], cells[1]
+            table.add_row(*cells)
+        console.print(table)
     if not data["runs"]:
         console.print("No runs recorded yet.")
-    else:
-        console.print(table)
     for day, state in data["review"].items():
         console.print(f"Review: {day} {state}")
     console.print(f"Next scheduled run: {data['next_run_text']}")

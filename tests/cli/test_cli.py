@@ -73,6 +73,29 @@ def test_without_date_the_day_is_today_in_the_show_timezone_by_the_pipeline_cloc
     assert "2026-11-30 is held." in capsys.readouterr().out
 
 
+SUNDAY = "2026-12-06"
+
+
+def test_a_cron_run_for_a_day_outside_the_schedule_skips_it_even_with_date(quick_config, capsys):
+    from pipeline.ops import history
+
+    assert main(["--config", str(quick_config.path), "run", "--trigger", "cron", "--date", SUNDAY]) == 0
+    out = capsys.readouterr().out
+    assert out == f"No show on {SUNDAY}: not a show day (schedule.days: mon-fri)\n"
+    assert not (quick_config.publish_dir / "feed.xml").exists()
+    (run,) = history.recent_runs(quick_config)
+    assert (run["date"], run["trigger"], run["outcome"]) == (SUNDAY, "cron", "skipped")
+
+
+def test_a_manual_run_for_a_day_outside_the_schedule_goes_ahead_with_a_warning(quick_config, capsys):
+    assert main(["--config", str(quick_config.path), "run", "--date", SUNDAY]) == 0
+    captured = capsys.readouterr()
+    [warning] = [line for line in captured.err.splitlines() if "Warning" in line]
+    assert warning == (f"Warning: no show is scheduled on {SUNDAY}: not a show day "
+                       "(schedule.days: mon-fri); making it because you asked.")
+    assert "Episode:" in captured.out and (quick_config.publish_dir / "feed.xml").exists()
+
+
 @pytest.mark.parametrize("log_format", ["plain", "json"])
 def test_log_times_carry_the_offset_of_the_show_time_zone(tmp_path: Path, tone_voices, log_format):
     import json
