@@ -238,7 +238,8 @@ class ScheduleConfig(Section):
     safety_margin_minutes: float = Field(default=15, ge=0, le=240)
     default_lead_minutes: float = Field(default=60, gt=0, le=720, description="The lead before there is history.")
     fast_path_minutes: float = Field(
-        default=10, ge=0, le=240, description="The time the fast path needs: it takes over when less is left."
+        default=10, ge=0, le=240,
+        description="What the fast path needs: it takes over while this is left and the slow path would leave less.",
     )
     misfire_grace_minutes: float = Field(
         default=180, gt=0, description="A run missed (machine off) still starts this long after its time."
@@ -287,6 +288,10 @@ class ReviewConfig(Section):
     enabled: bool = Field(default=False, description="Stop before publish; publish at the deadline unless held.")
     closes_minutes_before: float = Field(
         default=2, ge=0, le=120, description="The window closes this long before the deadline, to publish on time."
+    )
+    hold_below_share: float = Field(
+        default=0.4, ge=0, le=1,
+        description="An episode whose script is under this share of the target length is held until approved; 0: never.",
     )
 
 

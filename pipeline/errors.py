@@ -23,6 +23,11 @@ class HostUnreachable(SourceError):
     pages will load in this run either."""
 
 
+class StorageError(DailycastError):
+    """A file or folder could not be written (or read): no permission, a full disk, not a directory.
+    The message names the path; nothing is published after one."""
+
+
 class ProviderError(DailycastError):
     """A provider (LLM, TTS) failed."""
 

@@ -1,12 +1,15 @@
 """Files the pipeline writes and reads: atomic writes (a temporary name in the same folder, then a rename)
 and YAML read with errors that name the file.
 
-A crash during a write leaves either the previous file or the new one, never half a file.
+A crash during a write leaves either the previous file or the new one, never half a file; a killed
+process may leave its temporary (`.<name>.<random>.tmp`), which `remove_temporaries` clears. An OSError
+while writing (a full disk, no permission) is raised as StorageError naming the file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -14,22 +17,64 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, StorageError
+
+TEMPORARY_SUFFIX = ".tmp"
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR}
+
+
+def storage_error(exc: OSError, path: Path | str, writing: bool | None = None) -> StorageError:
+    """`exc` as the project's error: one line with the path it concerns and what the system said.
+
+    `writing`: whether `path` was being written; None: judged by the error (a full disk, no permission).
+    """
+    reason = exc.strerror or errno.errorcode.get(exc.errno or 0) or str(exc)
+    named = exc.filename if exc.filename and str(exc.filename) != str(path) else None
+    # A temporary's own name means nothing to a reader: the file it stands for does.
+    if named and Path(named).name.endswith(TEMPORARY_SUFFIX) and Path(named).name.startswith("."):
+        named = None
+    writing = exc.errno in _WRITE_ERRORS if writing is None else writing
+    return StorageError(f"cannot {'write' if writing else 'use'} {path}: {reason}" + (f" ({named})" if named else ""))
 
 
 @contextlib.contextmanager
 def atomic_path(path: Path):
-    """Yields a temporary path beside `path`; renames it into place if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    """Yields a temporary path beside `path`; renames it into place if the block succeeds.
+
+    An OSError in the block or in the rename (the block writes the temporary) is raised as StorageError.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise storage_error(exc, path, writing=True) from exc
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, path)
+    except OSError as exc:
+        raise storage_error(exc, path, writing=True) from exc
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def remove_temporaries(folder: Path, spare: tuple[str, ...] = ()) -> list[Path]:
+    """Removes the temporaries atomic_path left in `folder` and below (a killed writer's); the removed paths.
+
+    Only for a folder whose writers are known to be gone (the day's folder under its run lock); the
+    temporaries of the files named in `spare`, which are written without that lock, are left alone.
+    """
+    removed = []
+    for candidate in folder.rglob(f".*{TEMPORARY_SUFFIX}") if folder.is_dir() else ():
+        if any(candidate.name.startswith(f".{name}.") for name in spare) or not candidate.is_file():
+            continue
+        candidate.unlink(missing_ok=True)
+        removed.append(candidate)
+    return removed
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -5,9 +5,11 @@ artifact it is made from (like make), and a published day is left alone. `from_s
 stage and all after it; `force` reruns everything; `only` runs one stage. Each run appends one JSON
 line to work/<date>/runs.jsonl and a row to the run history (work/history.sqlite).
 
-Around the stages: a lock (one run per day at a time), the deadline guard (switch to the fast path in
-time: the offline writer and each host's fallback voice), a fallback to the fast path when a provider
-or a QA check fails, the optional review window before publish, and alerts.
+Around the stages: a lock (one run per day at a time, which also clears the temporaries a killed run
+left), the deadline guard (switch to the fast path while that can still make the deadline: the offline
+writer and each host's fallback voice), a fallback to the fast path when a provider or a QA check
+fails, the review gate before publish (the review window, a too-short episode), and alerts. An OSError
+no stage mapped (a full disk, a folder it cannot write) ends the run as a StorageError naming the path.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import contextlib
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
-from pipeline import artifacts
+from pipeline import artifacts, files
 from pipeline import clock as default_clock
 from pipeline.config import Config, load_config
 from pipeline.context import StageContext
@@ -58,6 +60,7 @@ STAGE_NAMES = tuple(stage.name for stage in STAGES)
 LOCK = "run.lock"
 RUNS = "runs.jsonl"  # one JSON line per run of the day, for producers and `dailycast status`
 TRIGGERS = ("manual", "cron", "schedule")
+SCHEDULED = ("cron", "schedule")  # runs nobody watches: the deadline is theirs to keep, "late" is theirs alone
 # A failed stage that the fast path can redo, and where the redo starts: a mix that fails its QA
 # check is voiced again with the fallback voices.
 FAST_PATH_RESTART = {"script": "script", "voice": "voice", "mix": "voice"}
@@ -82,7 +85,7 @@ class RunRecord:
     error: str = ""
     stages: list[StageOutcome] = field(default_factory=list)
     deadline: str = ""
-    late: bool | None = None  # None: the deadline does not apply (a backfilled past day, a partial run)
+    late: bool | None = None  # None: not a scheduled run of the day's show (by hand, a backfill, a partial run)
     fast_path: bool = False
     fallbacks: list[dict] = field(default_factory=list)  # {stage, reason}
     writer: str | None = None
@@ -126,33 +129,62 @@ def run_day(
     on_stage: Callable[[str, str], None] | None = None,
     overrides: dict[str, list[str]] | None = None,
     accept_script: bool = False,
+    fast: bool = False,
 ) -> RunRecord:
-    """Runs the day. `on_stage(event, stage)` hears "start" and "end" (for progress displays)."""
+    """Runs the day. `on_stage(event, stage)` hears "start" and "end" (for progress displays); `fast`
+    takes the fast path from the start (the producer's choice)."""
     clock = clock or default_clock.now
     ctx = StageContext(config=config, date=day, now=clock(), overrides=overrides or {},
                        accept_script=accept_script)
-    ctx.workdir.mkdir(parents=True, exist_ok=True)
-    with _secrets_masked_in_logs(config) as secrets, RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
-        record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp(clock))
-        if lock.took_over:
-            record.lock_taken_over_from = lock.took_over.pid
-        try:
-            _run_stages(ctx, record, clock, force=force, from_stage=from_stage, only=only, on_stage=on_stage)
-        except DailycastError as exc:
-            record.outcome, record.error = "failed", str(exc)
-            raise
-        finally:
-            record.finished = _stamp(clock)
-            _describe_output(ctx, record)
-            _mask_secrets(record, secrets)
-            _append(ctx, record)
-            _remember(config, record)
-            _alert(config, record)
+    try:
+        ctx.workdir.mkdir(parents=True, exist_ok=True)
+        with _secrets_masked_in_logs(config) as secrets, RunLock(ctx.path(LOCK), wait_seconds=lock_wait) as lock:
+            record = RunRecord(date=day.isoformat(), trigger=trigger, started=_stamp(clock))
+            if lock.took_over:
+                record.lock_taken_over_from = lock.took_over.pid
+            try:
+                _clear_temporaries(ctx)
+                _run_stages(ctx, record, clock, force=force, from_stage=from_stage, only=only, on_stage=on_stage,
+                            fast=fast)
+            except DailycastError as exc:
+                record.outcome, record.error = "failed", str(exc)
+                raise
+            finally:
+                record.finished = _stamp(clock)
+                _describe_output(ctx, record)
+                _mask_secrets(record, secrets)
+                _safely(_append, ctx, record)
+                _remember(config, record)
+                _alert(config, record)
+    except OSError as exc:  # the day's folder or its lock cannot be written: before any stage ran
+        raise files.storage_error(exc, exc.filename or ctx.workdir, writing=True) from None
     return record
 
 
+def _clear_temporaries(ctx: StageContext) -> None:
+    """The day's folder is this run's alone under the lock: a temporary in it is a killed run's."""
+    try:
+        removed = files.remove_temporaries(ctx.workdir, spare=(review.FILE,))
+    except OSError as exc:
+        raise files.storage_error(exc, exc.filename or ctx.workdir, writing=True) from None
+    if removed:
+        log.info("removed %d temporary file(s) an interrupted run left in %s", len(removed), ctx.workdir)
+
+
+def _run_stage(ctx: StageContext, stage: Stage) -> None:
+    try:
+        if stage.before:
+            stage.before(ctx)
+        stage.run(ctx)
+    except OSError as exc:  # one the stage did not map itself
+        provider = ctx.config.publish.target.provider
+        where = ctx.workdir if stage.name != "publish" else (
+            ctx.config.publish_dir if provider == "local" else f"the {provider} publish target")
+        raise files.storage_error(exc, exc.filename or where) from exc
+
+
 def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], datetime], *, force: bool,
-                from_stage: str | None, only: str | None, on_stage) -> None:
+                from_stage: str | None, only: str | None, on_stage, fast: bool) -> None:
     config, day = ctx.config, ctx.date
     guard = DeadlineGuard.for_day(config, day, clock)
     record.deadline = guard.deadline.isoformat()
@@ -166,12 +198,14 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
         log.info("%s is already published; use --force or --from-stage to make it again", day)
         record.outcome = "already-published"
         return
+    if fast:
+        _take_fast_path(ctx, record, to_run[0].name, "the producer asked for it (--fast)")
     record.stages += [StageOutcome(stage.name, "skipped") for stage in STAGES[: STAGES.index(to_run[0])]]
     position = 0
     while position < len(to_run):
         stage = to_run[position]
-        if stage.name == "publish" and config.review.enabled:
-            waiting = _review_gate(ctx, record, guard, clock)
+        if stage.name == "publish":
+            waiting = review.gate(ctx, guard.deadline, clock(), alert=lambda *message: _safely(alerts.send, config, *message))
             if waiting:
                 record.outcome = waiting
                 break
@@ -184,9 +218,7 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
             on_stage("start", stage.name)
         started, started_at = clock(), _stamp(clock)
         try:
-            if stage.before:
-                stage.before(ctx)
-            stage.run(ctx)
+            _run_stage(ctx, stage)
         except DailycastError as exc:
             record.stages.append(StageOutcome(stage.name, "failed", _since(started, clock), str(exc), started_at))
             restart = FAST_PATH_RESTART.get(stage.name)
@@ -204,7 +236,7 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
     else:
         record.outcome = "published" if to_run[-1].name == "publish" else "done"
     record.stages += [StageOutcome(stage.name, "skipped") for stage in STAGES[STAGES.index(to_run[-1]) + 1:]]
-    if record.outcome == "published" and guarded:
+    if record.outcome == "published" and guarded and record.trigger in SCHEDULED:
         record.late = clock() > guard.deadline
         if record.late:
             log.warning("%s published late: the deadline was %s", day, guard.deadline.strftime("%H:%M"))
@@ -214,35 +246,6 @@ def _take_fast_path(ctx: StageContext, record: RunRecord, stage: str, reason: st
     log.warning("switching to the fast path at the %s stage: %s", stage, reason)
     ctx.fast_path = record.fast_path = True
     record.fallbacks.append({"stage": stage, "reason": reason})
-
-
-def _review_gate(ctx: StageContext, record: RunRecord, guard: DeadlineGuard, clock) -> str | None:
-    """None to publish now; otherwise the outcome that stops the run before publish."""
-    config, day = ctx.config, ctx.date
-    state = review.state(config, day)
-    if state == review.APPROVED:
-        return None
-    if state == review.HELD:
-        log.info("%s is held for review: `dailycast approve --date %s` publishes it", day, day)
-        return "held"
-    closes = guard.deadline - timedelta(minutes=config.review.closes_minutes_before)
-    if clock() >= closes:
-        log.info("%s: the review window closed at %s; publishing", day, closes.strftime("%H:%M"))
-        return None
-    if state is None:
-        review.mark(config, day, review.WAITING)
-        _send_review_alert(ctx, closes)
-    log.info("%s waits for review until %s", day, closes.strftime("%H:%M"))
-    return "awaiting-review"
-
-
-def _send_review_alert(ctx: StageContext, closes: datetime) -> None:
-    script_md = ctx.path(artifacts.SCRIPT_MD)
-    text = script_md.read_text(encoding="utf-8") if script_md.exists() else "(no script.md)"
-    body = (f"The episode for {ctx.date} waits for review. Audio: {ctx.path(artifacts.EPISODE_AUDIO)}\n"
-            f"It publishes by itself at {closes:%H:%M} unless held: dailycast hold --date {ctx.date}; "
-            f"publish now: dailycast approve --date {ctx.date}\n\n{text}")
-    _safely(alerts.send, ctx.config, alerts.REVIEW, f"{ctx.date}: episode ready for review", body)
 
 
 def _describe_output(ctx: StageContext, record: RunRecord) -> None:

@@ -34,16 +34,21 @@ class _TextExtractor(HTMLParser):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# An entity reference nothing defines (`&lol9;`, left by a feed's DOCTYPE tricks or a broken feed) is
+# not text to be read out. Decoded text keeps none that resolve, so what looks like one is dropped:
+# with its semicolon anywhere, without one (feedparser's sanitizer strips it) only as a word of its
+# own, so "AT&T" and "Q&A" stay.
+_UNRESOLVED = re.compile(r"&(?:#[xX]?[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);|(?<![\w&])&[A-Za-z][A-Za-z0-9]*(?![\w;])")
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment: tags, scripts and styles removed, entities decoded,
-    control and bidi-override characters dropped, whitespace collapsed (paragraphs kept)."""
+    """Visible text of an HTML fragment: tags, scripts and styles removed, entities decoded (undefined
+    ones dropped), control and bidi-override characters dropped, whitespace collapsed (paragraphs kept)."""
     parser = _TextExtractor()
     parser.feed(markup or "")
     parser.close()
     text = html.unescape("".join(parser.parts))
-    text = _CONTROL.sub("", text)
+    text = _UNRESOLVED.sub("", _CONTROL.sub("", text))
     paragraphs = [" ".join(p.split()) for p in text.split("\n")]
     return "\n".join(p for p in paragraphs if p)
 

@@ -19,3 +19,10 @@ def test_word_count_and_slug():
     assert word_count("Norvik's 2.4 billion-euro plant") == 5
     assert slug("../../etc/passwd <Shelby>") == "etc-passwd-shelby"
     assert slug("***") == "item"
+
+
+def test_undefined_entity_references_are_dropped_and_real_ampersands_kept():
+    assert html_to_text("Hello &lol9; world") == "Hello world"
+    assert html_to_text("<p>Text &amp;lol9 here &amp;bogus;</p>") == "Text here"  # as feedparser hands them on
+    assert html_to_text("&#x41;&#66; &amp; &eacute;") == "AB & \u00e9"
+    assert html_to_text("AT&amp;T and Q&A sign; R&amp;D &amp; more") == "AT&T and Q&A sign; R&D & more"

@@ -57,24 +57,27 @@ def cli(ctx: click.Context, config_path: Path, verbose: bool, log_file: Path | N
               help="Who started the run, for the history and alerts: cron and systemd jobs pass `cron`.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
               help="If another run is making the day, wait this many seconds for it, then exit 3.")
+@click.option("--fast", is_flag=True,
+              help="Take the fast path (the last writer, the fallback voices) from the start, e.g. after the deadline.")
 @accept_script_option
 @pin_option
 @exclude_option
 @click.pass_obj
 def run(obj: Obj, day: str | None, force: bool, from_stage: str | None, trigger: str, wait_seconds: float,
-        accept_script: bool, pins, excludes) -> None:
+        fast: bool, accept_script: bool, pins, excludes) -> None:
     """Make and publish the day's episode: stories, script, voice, mix, publish."""
     config = obj.config
     the_day = day_of(day, config)
-    if trigger == "cron" and day is None:
-        from pipeline.ops import schedule  # the scheduler's imports (SQLAlchemy) only when a timer runs us
+    from pipeline.ops import schedule
 
-        if reason := schedule.unscheduled_reason(config, the_day):
+    if reason := schedule.unscheduled_reason(config, the_day):
+        if trigger != "manual":  # a timer catching up a missed start on a weekend makes no weekend show
             from pipeline.runner import record_skipped_day
 
             record_skipped_day(config, the_day, trigger, reason)
             click.echo(f"No show on {the_day}: {reason}")
             return
+        click.echo(f"Warning: no show is scheduled on {the_day}: {reason}; making it because you asked.", err=True)
     overrides = picks(pins, excludes)
     if overrides:
         # The producer's picks change the stories, so the day is made again from the stories stage.
@@ -87,7 +90,7 @@ def run(obj: Obj, day: str | None, force: bool, from_stage: str | None, trigger:
     with console.stage_progress() as on_stage:
         record = run_day(config, the_day, force=force, from_stage=from_stage, trigger=trigger,
                          lock_wait=wait_seconds, on_stage=on_stage, overrides=overrides,
-                         accept_script=accept_script)
+                         accept_script=accept_script, fast=fast)
     console.print_run(config, record)
 
 

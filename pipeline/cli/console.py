@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -26,9 +26,32 @@ def interactive() -> bool:
     return sys.stderr.isatty()
 
 
+# The zone log times are written in: the machine's until the config is read (the logging is set up
+# before it, and it is read once), then the show's, the one its deadline is in. Every time carries its
+# UTC offset, so a log that spans the switch stays unambiguous.
+_zone: list[tzinfo | None] = [None]
+
+
+def use_time_zone(zone: tzinfo | None) -> None:
+    _zone[0] = zone
+
+
+def log_time(created: float) -> datetime:
+    """A log record's time, timezone-aware, in the zone the log is written in."""
+    moment = datetime.fromtimestamp(created).astimezone()
+    return moment.astimezone(_zone[0]) if _zone[0] is not None else moment
+
+
+class PlainLines(logging.Formatter):
+    """`2026-12-03 11:34:21+01:00 INFO    message`."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return log_time(record.created).isoformat(sep=" ", timespec="seconds")
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds"),
+        entry = {"time": log_time(record.created).isoformat(timespec="seconds"),
                  "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
@@ -38,7 +61,7 @@ class JsonLines(logging.Formatter):
 def _formatter(log_format: str) -> logging.Formatter:
     if log_format == "json":
         return JsonLines()
-    return logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    return PlainLines("%(asctime)s %(levelname)-7s %(message)s")
 
 
 def setup_logging(level: int, log_file: Path | None = None, log_format: str = "plain") -> None:
@@ -96,26 +119,34 @@ def _stdout_console() -> Console:
 
 
 def print_status(data: dict[str, Any]) -> None:
-    console = _stdout_console()
-    table = Table(title=f"{data['show']}: last runs")
-    for column in ("date", "trigger", "started", "took", "outcome", "on time", "path", "writer", "fallbacks"):
-        table.add_column(column)
-    from pipeline.ops.status import punctuality, took
+    """Scheduled runs (with their punctuality) and runs by hand (never late) in two tables."""
+    from pipeline.ops.status import MANUAL, SCHEDULED, punctuality, took
 
-    for run in data["runs"]:
-        started = run["started"]
-        try:
-            started = datetime.fromisoformat(started).astimezone().strftime("%a %d %b %H:%M")
-        except ValueError:
-            pass
-        outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped", "missed") else "")
-        table.add_row(run["date"], run["trigger"], started, took(run), outcome, punctuality(run),
-                      "fast" if run["fast_path"] else "normal", run["writer"] or "",
-                      "; ".join(f"{f['stage']}: {f['reason'][:50]}" for f in run["fallbacks"]))
+    console = _stdout_console()
+    for kind, title in ((SCHEDULED, "scheduled runs (cron, timer, scheduler)"), (MANUAL, "manual runs")):
+        runs = [run for run in data["runs"] if run["kind"] == kind]
+        if not runs:
+            continue
+        table = Table(title=f"{data['show']}: last {title}")
+        columns = ("date", "trigger", "started", "took", "outcome", "on time", "path", "writer", "fallbacks")
+        for column in columns if kind == SCHEDULED else [c for c in columns if c not in ("trigger", "on time")]:
+            table.add_column(column)
+        for run in runs:
+            started = run["started"]
+            try:
+                started = datetime.fromisoformat(started).astimezone().strftime("%a %d %b %H:%M %Z")
+            except ValueError:
+                pass
+            outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped", "missed") else "")
+            cells = [run["date"], run["trigger"], started, took(run), outcome, punctuality(run),
+                     "fast" if run["fast_path"] else "normal", run["writer"] or "",
+                     "; ".join(f"{f['stage']}: {f['reason'][:50]}" for f in run["fallbacks"])]
+            if kind == MANUAL:
+                del cells[5], cells[1]
+            table.add_row(*cells)
+        console.print(table)
     if not data["runs"]:
         console.print("No runs recorded yet.")
-    else:
-        console.print(table)
     for day, state in data["review"].items():
         console.print(f"Review: {day} {state}")
     console.print(f"Next scheduled run: {data['next_run_text']}")

@@ -21,7 +21,10 @@ class Obj:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from pipeline.cli import console
+
             self._config = load_config(self.config_path)
+            console.use_time_zone(self._config.show.tz)  # log times from here on in the show's zone
         return self._config
 
 

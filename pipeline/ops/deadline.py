@@ -1,10 +1,14 @@
-"""The deadline guard: switch to the fast path while there is still time to make the deadline.
+"""The deadline guard: switch to the fast path while that can still make the deadline.
 
-Two checks. Before each stage: if the recent durations of the stages still to run (from the run
-history, their median) do not fit in the time left, switch now. During a stage (before each voiced
-line): if after one more step at the pace seen so far less than `schedule.fast_path_minutes` would be
-left, stop the slow path and switch. The fast path is the last
-writer in the chain (the offline one) and each host's `fallback_voice`.
+The fast path (the last writer in the chain, the offline one, and each host's `fallback_voice`) needs
+`schedule.fast_path_minutes`. Two checks. Before each stage: if the recent durations of the stages
+still to run (from the run history, their median) do not fit in the time left less that reserve,
+switch now. During a stage (before each voiced line): if after one more step at the pace seen so far
+less than the reserve would be left, stop the slow path and switch.
+
+With less than the reserve left (the deadline is near or has passed) switching cannot make the
+deadline any more, so the guard lets the full path go on: the best episode, as soon as it can. A
+producer who wants the fast path anyway asks for it (`dailycast run --fast`).
 """
 
 from __future__ import annotations
@@ -70,8 +74,8 @@ class DeadlineGuard:
         """A reason to take the fast path before the next stage, or None to go on normally."""
         self._last_step = None
         left = self.left()
-        if left < self.reserve:
-            return self._too_little(left)
+        if left < self.reserve:  # the fast path would miss it too
+            return None
         needed = timedelta(seconds=sum(self.estimates.get(stage, 0.0) for stage in remaining))
         if needed > left - self.reserve:
             return (f"the remaining stages usually take {_minutes(needed)}, only {_minutes(left)} left "
@@ -84,13 +88,9 @@ class DeadlineGuard:
         step = now - self._last_step if self._last_step else timedelta(0)
         self._last_step = now
         left = self.deadline - now
-        if left - step < self.reserve:
-            raise DeadlineSwitch(self._too_little(left) + (f" and a step takes {_minutes(step)}" if step else ""))
-
-    def _too_little(self, left: timedelta) -> str:
-        if left <= timedelta(0):
-            return f"past the {self.deadline:%H:%M} deadline by {_minutes(-left)}"
-        return f"only {_minutes(left)} left before the {self.deadline:%H:%M} deadline"
+        if self.reserve <= left < self.reserve + step:  # switching now still leaves the fast path its time
+            raise DeadlineSwitch(f"only {_minutes(left)} left before the {self.deadline:%H:%M} deadline"
+                                 + (f" and a step takes {_minutes(step)}" if step else ""))
 
 
 def _minutes(delta: timedelta) -> str:

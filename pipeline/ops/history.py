@@ -87,13 +87,19 @@ def record_run(config: Config, run: dict[str, Any]) -> int:
     return run_id
 
 
-def recent_runs(config: Config, limit: int = 20) -> list[dict[str, Any]]:
-    """The last runs, newest first, each with its stages."""
+def recent_runs(config: Config, limit: int = 20, per_kind: bool = False) -> list[dict[str, Any]]:
+    """The last runs, newest first, each with its stages; `per_kind`: the last `limit` runs by hand and
+    the last `limit` scheduled ones (cron, the scheduler), so a busy morning of reruns hides neither."""
     if not path(config).exists():
         return []
+    query = "SELECT * FROM runs ORDER BY id DESC LIMIT ?"
+    if per_kind:
+        query = ("SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY trigger = 'manual' ORDER BY id DESC)"
+                 " AS kind_rank FROM runs) WHERE kind_rank <= ? ORDER BY id DESC")
     with closing(_connect(config)) as db:
-        runs = [dict(row) for row in db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+        runs = [dict(row) for row in db.execute(query, (limit,))]
         for run in runs:
+            run.pop("kind_rank", None)
             run["voices"] = json.loads(run["voices"])
             run["fallbacks"] = json.loads(run["fallbacks"])
             run["published"] = bool(run["published"])

@@ -2,7 +2,9 @@
 
 Werkzeug does the HTTP: HEAD, byte ranges (206, 416), ETag and Last-Modified with conditional
 requests (304), and a safe join of the request path into the folder. This module only picks the
-MIME types and cache lifetimes a podcast app expects.
+MIME types and cache lifetimes a podcast app expects, and keeps to RFC 9110 where Werkzeug answers
+416 to a Range it need not honour: an unparseable one (or another unit than bytes) is ignored, and a
+request for several ranges gets the whole file, both with 200.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.http import parse_range_header
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import redirect, send_from_directory
 from werkzeug.wrappers import Request
@@ -36,6 +39,8 @@ def make_app(root: Path):
             if any(part.startswith(".") for part in path.split("/")):  # temporary files, dotfiles
                 raise NotFound()
             content_type, cache_control = site.headers(path)
+            if not _one_byte_range(request.environ.get("HTTP_RANGE")):
+                request.environ.pop("HTTP_RANGE", None)
             response = send_from_directory(
                 root, path, request.environ, mimetype=content_type, conditional=True, etag=True,
             )
@@ -48,6 +53,11 @@ def make_app(root: Path):
             return exc
 
     return app
+
+
+def _one_byte_range(header: str | None) -> bool:
+    parsed = parse_range_header(header) if header else None
+    return parsed is not None and parsed.units == "bytes" and len(parsed.ranges) == 1
 
 
 def make_server_for(root: Path, host: str = "0.0.0.0", port: int = 8000) -> BaseWSGIServer:

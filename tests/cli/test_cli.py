@@ -71,3 +71,69 @@ def test_without_date_the_day_is_today_in_the_show_timezone_by_the_pipeline_cloc
     monkeypatch.setattr("pipeline.clock.now", lambda: datetime(2026, 11, 29, 23, 30, tzinfo=timezone.utc))
     assert main(["--config", str(path), "hold"]) == 0
     assert "2026-11-30 is held." in capsys.readouterr().out
+
+
+SUNDAY = "2026-12-06"
+
+
+def test_a_cron_run_for_a_day_outside_the_schedule_skips_it_even_with_date(quick_config, capsys):
+    from pipeline.ops import history
+
+    assert main(["--config", str(quick_config.path), "run", "--trigger", "cron", "--date", SUNDAY]) == 0
+    out = capsys.readouterr().out
+    assert out == f"No show on {SUNDAY}: not a show day (schedule.days: mon-fri)\n"
+    assert not (quick_config.publish_dir / "feed.xml").exists()
+    (run,) = history.recent_runs(quick_config)
+    assert (run["date"], run["trigger"], run["outcome"]) == (SUNDAY, "cron", "skipped")
+
+
+def test_a_manual_run_for_a_day_outside_the_schedule_goes_ahead_with_a_warning(quick_config, capsys):
+    assert main(["--config", str(quick_config.path), "run", "--date", SUNDAY]) == 0
+    captured = capsys.readouterr()
+    [warning] = [line for line in captured.err.splitlines() if "Warning" in line]
+    assert warning == (f"Warning: no show is scheduled on {SUNDAY}: not a show day "
+                       "(schedule.days: mon-fri); making it because you asked.")
+    assert "Episode:" in captured.out and (quick_config.publish_dir / "feed.xml").exists()
+
+
+@pytest.mark.parametrize("log_format", ["plain", "json"])
+def test_log_times_carry_the_offset_of_the_show_time_zone(tmp_path: Path, tone_voices, log_format):
+    import json
+    import logging
+    import re
+
+    from pipeline.cli import console
+
+    # India keeps +05:30 all year, and no test machine runs in it: the show's zone, not the machine's.
+    path = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices, show={"timezone": "Asia/Kolkata"}))
+    log = tmp_path / f"dailycast-{log_format}.log"
+    try:
+        assert main(["--config", str(path), "--log-file", str(log), "--log-format", log_format,
+                     "stories", "--date", "2026-11-30"]) == 0
+    finally:
+        console.use_time_zone(None)
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "baseFilename", None) == str(log)]:
+            root.removeHandler(handler)
+            handler.close()
+    lines = log.read_text().splitlines()
+    assert any("stage stories" in line for line in lines)
+    if log_format == "json":
+        stamps = [json.loads(line)["time"] for line in lines]
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30", stamp) for stamp in stamps), stamps
+    else:
+        assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+05:30 (INFO|WARNING|DEBUG|ERROR) ", line)
+                   for line in lines), lines
+    first = datetime.fromisoformat(lines[0][:25] if log_format == "plain" else json.loads(lines[0])["time"])
+    assert abs((first - datetime.now(timezone.utc)).total_seconds()) < 600, "the offset is right, not only there"
+
+
+def test_log_times_before_the_config_is_read_carry_the_machine_offset():
+    import logging
+
+    from pipeline.cli import console
+
+    record = logging.LogRecord("dailycast", logging.INFO, __file__, 1, "hello", None, None)
+    line = console.PlainLines("%(asctime)s %(message)s").format(record)
+    offset = datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds")[19:]
+    assert line.endswith(f"{offset} hello") and offset[0] in "+-"

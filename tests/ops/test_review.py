@@ -3,6 +3,7 @@ unless held, and `approve` publishes it earlier."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -71,7 +72,7 @@ def test_approve_publishes_before_the_deadline(reviewed):
     runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 5, 30))
     review.mark(config, DAY, review.APPROVED)
     record = runner.run_day(config, DAY, clock=_at(config, 5, 45))
-    assert record.outcome == "published" and record.late is False
+    assert record.outcome == "published" and record.late is None, "a run by hand is never late"
 
 
 def test_holding_a_published_day_is_refused(reviewed, capsys):
@@ -98,3 +99,40 @@ def test_the_scheduler_publishes_an_unheld_episode_at_the_deadline(tmp_path, ton
     assert [(r["outcome"], datetime.fromisoformat(r["started"]).astimezone(config.show.tz).strftime("%H:%M"))
             for r in runs] == [("awaiting-review", "05:30"), ("published", "06:28")]
     assert runs[-1]["late"] is False
+
+
+def test_an_episode_far_under_its_length_is_held_until_approved_and_an_alert_says_why(tmp_path, tone_voices, news):
+    from tests.fixtures import feeds
+
+    short = "The harbour plan was approved."
+    for name in ("a", "b"):
+        news.serve(f"/{name}.xml", feeds.rss(
+            feeds.item("Harbour plan approved", link=f"https://{name}.example/harbour", text=short),
+            feeds.item("Stadium roof repaired", link=f"https://{name}.example/stadium", text="The roof is fixed.")))
+    got = WebhookReceiver()
+    with serve(got) as url:
+        config = load_config(write_config(tmp_path, show_config(
+            tmp_path, hosts=tone_voices, alerts={"urls": [url.replace("http://", "json://") + "/hook"]},
+            sources=[{"name": "Wire A", "url": news.url("/a.xml")}, {"name": "Wire B", "url": news.url("/b.xml")}])))
+        assert not config.review.enabled, "the hold needs no review window"
+        record = runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 5, 30))
+        assert record.outcome == "held"
+        assert not (config.publish_dir / "feed.xml").exists()
+        (alert,) = got.received
+        assert "held" in alert["title"] and "too short" in alert["title"]
+        words = re.search(r"its script has (\d+) words, (\d+)% of the (\d+)", alert["message"])
+        assert words and int(words[1]) < 0.4 * int(words[3]), alert["message"]
+        assert f"dailycast approve --date {DAY}" in alert["message"]
+        # The window would close at 06:28; a held episode waits for a person all the same.
+        later = runner.run_day(config, DAY, trigger="schedule", clock=_at(config, 6, 28))
+        assert later.outcome == "held" and len(got.received) == 1
+        assert not (config.publish_dir / "feed.xml").exists()
+
+        assert main(["--config", str(config.path), "approve", "--date", DAY.isoformat()]) == 0
+    assert (config.publish_dir / "feed.xml").exists()
+    assert review.state(config, DAY) == review.APPROVED
+
+
+def test_an_episode_of_normal_length_is_not_held(quick_config):
+    record = runner.run_day(quick_config, DAY)
+    assert record.outcome == "published" and review.state(quick_config, DAY) is None

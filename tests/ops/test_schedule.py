@@ -267,10 +267,12 @@ def test_a_simulated_month_puts_every_workday_on_air_by_0630(month: Month):
 
     assert start(date(2027, 3, 25)).astimezone(AMS).time() == start(date(2027, 3, 30)).astimezone(AMS).time()
     assert start(date(2027, 3, 25)).time() != start(date(2027, 3, 30)).time()
-    # The machine that booted at 06:05 (misfire grace) and at 06:24 (fast path at once) still made it.
+    # The machine that booted at 06:05 (misfire grace) and at 06:24 still made it. At 06:24 the fast
+    # path's 10 minutes cannot make 06:30 either, so the full path runs (here, where only slow voices
+    # move the clock, it is done at once).
     assert start(date(2027, 3, 23)).astimezone(AMS).time() == time(6, 5)
     assert start(date(2027, 3, 31)).astimezone(AMS).time() == time(6, 24)
-    assert published[date(2027, 3, 31)]["fast_path"]
+    assert not published[date(2027, 3, 31)]["fast_path"]
 
     fast = {d for d, run in published.items() if run["fast_path"]}
     # On the 9th the short LLM script, slowly voiced, still finishes by 06:20: the guard lets it be.
@@ -281,7 +283,7 @@ def test_a_simulated_month_puts_every_workday_on_air_by_0630(month: Month):
         assert day in fast
         assert published[day]["voices"] == {"Oliver": "tone:150Hz", "Shelby": "tone:240Hz"}
         assert any(f["stage"] == "voice" and "deadline" in f["reason"] for f in published[day]["fallbacks"])
-    assert fast == {date(2027, 3, 17), date(2027, 3, 30), date(2027, 3, 31)}, "no fast path without a cause"
+    assert fast == {date(2027, 3, 17), date(2027, 3, 30)}, "no fast path without a cause"
     llm_down = {d for d, f in FAULTS.items() if "llm_down" in f}
     for day in llm_down:
         assert published[day]["writer"] == "extractive"
@@ -292,7 +294,7 @@ def test_a_simulated_month_puts_every_workday_on_air_by_0630(month: Month):
     for day in (date(2027, 3, 3), date(2027, 3, 17)):
         assert day in month.requests["llm"], day
         assert any("openai" in f["reason"] and "503" in f["reason"] for f in published[day]["fallbacks"]), day
-    assert date(2027, 3, 31) not in month.requests["llm"], "on the fast path from the start the LLM is not asked"
+    assert date(2027, 3, 31) in month.requests["llm"], "too late for the fast path: the full path asks the LLM"
     assert published[date(2027, 3, 1)]["writer"] == "openai"
     assert set(month.requests["source"]) >= {date(2027, 3, 4), date(2027, 3, 30)}
     assert not [a for a in month.alerts.received if a.get("type") == "failure"]

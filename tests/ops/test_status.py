@@ -78,3 +78,22 @@ def test_the_unattended_commands_have_help(capsys):
     assert main(["run", "--help"]) == 0
     help_text = capsys.readouterr().out
     assert "--trigger [manual|cron|schedule]" in help_text and "--wait" in help_text
+
+
+def test_status_shows_scheduled_and_manual_runs_apart_and_reruns_hide_no_scheduled_run(quick_config, capsys):
+    from datetime import datetime, time
+
+    morning = datetime.combine(DAY, time(5, 40), tzinfo=quick_config.show.tz)
+    runner.run_day(quick_config, DAY, trigger="cron", clock=lambda: morning)
+    for _ in range(3):  # a producer's reruns of the day, after the deadline
+        runner.run_day(quick_config, DAY, force=True, clock=lambda: morning.replace(hour=11))
+    assert main(["--config", str(quick_config.path), "status", "--json", "--limit", "2"]) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [(r["kind"], r["trigger"], r["late"]) for r in runs] == [
+        ("manual", "manual", None), ("manual", "manual", None), ("scheduled", "cron", False)]
+
+    assert main(["--config", str(quick_config.path), "status", "--limit", "2"]) == 0
+    table = capsys.readouterr().out
+    scheduled, manual = table.split("last manual runs")
+    assert "last scheduled runs" in scheduled and "on time" in scheduled and "cron" in scheduled
+    assert manual.count("published") == 2 and "on time" not in manual and "late" not in manual

@@ -78,6 +78,21 @@ def test_head_and_a_range_request_on_the_episode(served):
     assert "immutable" in head.headers["Cache-Control"]
 
 
+@pytest.mark.parametrize("header", ["bytes=abc-xyz", "bytes=500-100", "bytes=", "items=0-99", "bytes=0-9,20-29"])
+def test_a_range_that_cannot_be_parsed_or_asks_for_several_parts_gets_the_whole_file(published, header):
+    """RFC 9110 14.2: a server ignores a Range it cannot parse, and may ignore any Range: 200, all of it."""
+    [episode] = publish.load_index(published).episodes
+    data = (published.publish_dir / episode.audio_file).read_bytes()
+    with running(published.publish_dir) as server:
+        url = f"http://127.0.0.1:{server.server_port}/{episode.audio_file}"
+        whole = requests.get(url, headers={"Range": header}, timeout=10)
+        assert (whole.status_code, whole.content) == (200, data)
+        assert "Content-Range" not in whole.headers
+        one = requests.get(url, headers={"Range": "bytes=10-19"}, timeout=10)
+        assert (one.status_code, one.content) == (206, data[10:20])
+        assert requests.get(url, headers={"Range": f"bytes={len(data)}-"}, timeout=10).status_code == 416
+
+
 def test_the_feed_and_attachments_have_the_types_apps_expect(served):
     base, config = served
     [episode] = publish.load_index(config).episodes

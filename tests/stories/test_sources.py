@@ -260,3 +260,15 @@ def test_a_secret_in_a_source_url_stays_out_of_errors_and_the_cache(tmp_path, ne
     assert cached.error is None
     stored = [p.read_text() for p in (config.work_root / ".http-cache").glob("*.json")]
     assert stored and not any("t0ken" in text for text in stored)
+
+
+def test_an_undefined_entity_in_a_feed_does_not_reach_the_text(tmp_path, news):
+    laughs = ('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">'
+              '<!ENTITY lol9 "&lol2;&lol2;&lol2;">]>\n')
+    body = laughs + feeds.rss(feeds.item("Harbour &lol9; plan approved", link="https://news.example/h", raw_title=True,
+                                         text="The council &lol9; approved the harbour plan on Tuesday."),
+                              declaration=False)
+    _, tested = read_with_good_neighbour(tmp_path, news, "/laughs.xml", body=body)
+    (article,) = tested.articles
+    assert article.title == "Harbour plan approved"
+    assert article.text == "The council approved the harbour plan on Tuesday."
