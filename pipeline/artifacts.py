@@ -6,6 +6,8 @@ artifact here, never by importing that stage.
 
 from __future__ import annotations
 
+from datetime import date
+
 # The day's work folder (work/<YYYY-MM-DD>/), in the order the stages write them.
 STORIES = "stories.json"  # stories: the two picked stories and why
 SCRIPT = "script.json"  # script: the dialogue as written and checked
@@ -25,3 +27,9 @@ PUBLISHED = "published.json"  # publish: the episode as the feed lists it
 FEED = "feed.xml"
 INDEX = "episodes.json"  # every published episode, newest first: what the feed is rebuilt from
 EPISODES_FOLDER = "episodes"  # the audio and its side files, content-hashed names
+INDEX_PAGE = "index.html"  # the show's web page: the feed's channel <link>
+
+
+def episode_page(day: date) -> str:
+    """An episode's web page (the feed item's <link>): named by its date, like its GUID, so shares keep working."""
+    return f"{EPISODES_FOLDER}/{day.isoformat()}.html"

@@ -65,7 +65,7 @@ class Show(Section):
     timezone: str = "Europe/Amsterdam"
     author: str
     owner: Owner | None = None
-    link: str | None = Field(default=None, description="The show's web page; default: publish.base_url.")
+    link: str | None = Field(default=None, description="The show's web page; default: the published index.html.")
     cover: Path | None = Field(default=None, description="Square JPEG/PNG, 1400-3000 px; default: generated.")
     category: str = "News"
     subcategory: str | None = "Tech News"
@@ -305,6 +305,7 @@ class Config(Section):
     mix: Mix = Field(default_factory=Mix)
     publish: Publish = Field(default_factory=Publish)
     prompts_dir: Path = Path("prompts")
+    site_dir: Path = Path("site")  # the web site's templates, stylesheet, script and words
     work_dir: Path = Path("work")
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
@@ -336,6 +337,10 @@ class Config(Section):
     @property
     def prompts_root(self) -> Path:
         return self.resolve(self.prompts_dir)
+
+    @property
+    def site_root(self) -> Path:
+        return self.resolve(self.site_dir)
 
 
 def load_config(path: Path | str = "config.yaml", environ: dict[str, str] | None = None) -> Config:

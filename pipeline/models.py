@@ -139,10 +139,21 @@ class MixedEpisode(Artifact):
     true_peak_dbtp: float | None = None
 
 
+class PublishedSource(Artifact):
+    """Another outlet's article on a story, which the hosts drew on too."""
+
+    source: str
+    title: str
+    url: str | None = None
+
+
 class PublishedStory(Artifact):
     title: str
     source: str
     url: str | None = None
+    also_reported_by: list[PublishedSource] = Field(
+        default_factory=list, description="The other outlets' articles the script was written from."
+    )
 
 
 class Attachment(Artifact):
@@ -178,6 +189,11 @@ class Episode(Artifact):
 class EpisodeIndex(Artifact):
     episodes: list[Episode] = Field(default_factory=list)
     cover_file: str | None = None
+    site_files: dict[str, str] = Field(
+        default_factory=dict,
+        description="The web site's files (pages, stylesheet, script, small cover), each with the digest of what "
+                    "it was made from: a page is rendered again only when that changes.",
+    )
 
 
 def credit_line(script: Script, stories: list[Story], hosts: list[str]) -> str:

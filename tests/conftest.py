@@ -25,6 +25,7 @@ def show_config(tmp_path: Path, **sections) -> dict:
         if not source["url"].startswith(("http://", "https://")):
             source["url"] = str(REPO / source["url"])
     data["prompts_dir"] = str(REPO / "prompts")
+    data["site_dir"] = str(REPO / "site")
     data["work_dir"] = str(tmp_path / "work")
     data["publish"]["dir"] = str(tmp_path / "feeds")
     for key, value in sections.items():

@@ -157,7 +157,8 @@ def serve(obj: Obj, port: int, host: str) -> None:
     except (FileNotFoundError, OSError) as exc:
         raise DailycastError(f"cannot serve {config.publish_dir} on {host}:{port}: {exc}") from None
     click.echo(f"Serving {config.publish_dir} on http://{host}:{server.server_port}/  (Ctrl-C stops)")
-    click.echo(f"Subscribe at {config.publish.base_url}feed.xml  (publish.base_url in {config.path.name})")
+    click.echo(f"Subscribe at {config.publish.base_url}feed.xml, or open {config.publish.base_url} in a browser"
+               f"  (publish.base_url in {config.path.name})")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

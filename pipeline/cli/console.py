@@ -186,6 +186,7 @@ def print_run(config: Config, record: RunRecord) -> None:
         if config.publish.target.provider == "local":
             click.echo(f"Episode: {config.publish_dir / published.audio_file}")
             click.echo(f"Feed:    {config.publish_dir / 'feed.xml'}")
+            click.echo(f"Site:    {config.publish_dir / artifacts.INDEX_PAGE}")
         click.echo(f"Listen:  subscribe at {config.publish.base_url}feed.xml"
                    + ("  (`dailycast serve` serves it)" if config.publish.target.provider == "local" else ""))
     else:

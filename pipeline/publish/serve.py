@@ -2,9 +2,11 @@
 
 Werkzeug does the HTTP: HEAD, byte ranges (206, 416), ETag and Last-Modified with conditional
 requests (304), and a safe join of the request path into the folder. This module only picks the
-MIME types and cache lifetimes a podcast app expects, and keeps to RFC 9110 where Werkzeug answers
-416 to a Range it need not honour: an unparseable one (or another unit than bytes) is ignored, and a
-request for several ranges gets the whole file, both with 200.
+MIME types and cache lifetimes a podcast app or a browser expects (the same table the targets use),
+serves the show's web page, index.html, at `/` (a folder published before the pages existed
+redirects `/` to the feed), and keeps to RFC 9110 where Werkzeug answers 416 to a Range it need not
+honour: an unparseable one (or another unit than bytes) is ignored, and a request for several ranges
+gets the whole file, both with 200.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import redirect, send_from_directory
 from werkzeug.wrappers import Request
 
+from pipeline import artifacts
 from pipeline.publish import site
 
 log = logging.getLogger("dailycast")
 
 def make_app(root: Path):
-    """A WSGI app serving `root`; the site's root redirects to feed.xml."""
+    """A WSGI app serving `root`; the site's root is index.html."""
     root = Path(root).resolve()
 
     @Request.application
@@ -35,7 +38,9 @@ def make_app(root: Path):
                 raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
             path = request.path.lstrip("/")
             if not path:
-                return redirect("/feed.xml")
+                if not (root / artifacts.INDEX_PAGE).is_file():
+                    return redirect("/" + artifacts.FEED)
+                path = artifacts.INDEX_PAGE
             if any(part.startswith(".") for part in path.split("/")):  # temporary files, dotfiles
                 raise NotFound()
             content_type, cache_control = site.headers(path)

@@ -1,8 +1,10 @@
 """The published site's files as the web serves them: each name's Content-Type and Cache-Control.
 
 One table for every target (the local folder, S3) and for `dailycast serve`, so a feed, a
-transcript or a chapters file carries the same headers wherever a listener's app fetches it.
-Content-hashed files (audio, transcripts, chapters, cover) never change: cached for a year.
+transcript, a chapters file or a page carries the same headers wherever it is fetched.
+Content-hashed files (audio, transcripts, chapters, covers, the site's stylesheet and script) never
+change: cached for a year. The web pages keep stable names (the feed links to them) and change with
+the feed (index.html on every episode, an episode's page on a correction): five minutes, like the feed.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ _TYPES = (
     (".xml", "application/xml"),
     (".jpg", "image/jpeg"),
     (".png", "image/png"),
+    (".html", "text/html"),
+    (".css", "text/css"),
+    (".js", "text/javascript"),  # RFC 9239
 )
 _TEXTUAL = ("text/", "application/rss+xml", "application/json", "application/xml", "application/x-subrip")
 _CHANGING = {artifacts.FEED: SHORT, artifacts.INDEX: NO_CACHE}  # rewritten on every publish
+PAGE_SUFFIX = ".html"  # pages: stable names, rewritten when their episode or the site changes, so SHORT
 
 
 def mime_type(name: str) -> str:
@@ -42,6 +48,8 @@ def headers(name: str) -> tuple[str, str]:
     kind = mime_type(name)
     if kind.startswith(_TEXTUAL):
         kind += "; charset=utf-8"
+    if name.lower().endswith(PAGE_SUFFIX):
+        return kind, SHORT
     return kind, _CHANGING.get(name, IMMUTABLE)
 
 

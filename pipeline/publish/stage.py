@@ -2,15 +2,19 @@
 
 Order matters, so that a failure anywhere leaves the published feed as it was:
 
-1. everything is prepared in memory first: the episode's entry, the index, and the feed itself (a bad
-   title, URL or attachment fails here, before anything is touched);
-2. the audio, transcripts, chapters and cover are uploaded, each checked by its stored size;
-3. the index (episodes.json), then the feed (feed.xml) last: renamed into place, or uploaded last;
-4. only then the files the new feed no longer points to are removed (a corrected rerun's old audio,
-   episodes past the retention).
+1. everything is prepared in memory first: the episode's entry, the index, the web pages and the feed
+   itself (a bad title, URL, attachment or template fails here, before anything is touched);
+2. the audio, transcripts, chapters, cover, stylesheet and script are uploaded, each checked by its
+   stored size;
+3. the web pages that changed: the new episode's first, then the others, then index.html, so no page
+   links to one that is not there yet;
+4. the index (episodes.json), then the feed (feed.xml) last: renamed into place, or uploaded last;
+5. only then the files the new feed no longer points to are removed (a corrected rerun's old audio,
+   episodes past the retention and their pages).
 
-Every published file except the feed and the index has a content hash in its name, so a corrected
-rerun of a day gets new URLs (no cache serves the old bytes) while its GUID stays.
+Every published file except the feed, the index and the pages has a content hash in its name, so a
+corrected rerun of a day gets new URLs (no cache serves the old bytes) while its GUID stays. Pages are
+named by the episode's date (`episodes/<date>.html`): the feed item's <link>, stable for shares.
 """
 
 from __future__ import annotations
@@ -31,14 +35,17 @@ from pipeline.models import (
     Episode,
     EpisodeIndex,
     MixedEpisode,
+    PublishedSource,
     PublishedStory,
     Script,
     StoriesArtifact,
+    Story,
     VoiceManifest,
     credit_line,
 )
 from pipeline.publish import site
 from pipeline.publish.feed import build_feed
+from pipeline.publish.pages import plan_site
 from pipeline.publish.targets import PublishError, Target, Upload, load_index, open_target
 from pipeline.text import slug
 
@@ -47,7 +54,8 @@ HASH_CHARS = 10
 # The mix stage's optional outputs, in the order the feed lists them. Single-valued readers
 # (feedparser, podcastparser) keep the last transcript, so WebVTT, the one Apple prefers, comes last.
 TRANSCRIPTS = ((artifacts.TRANSCRIPT_SRT, ".srt"), (artifacts.TRANSCRIPT_VTT, ".vtt"))
-MANAGED_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".jpg", ".jpeg", ".png")
+MANAGED_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".jpg", ".jpeg", ".png", ".html", ".css", ".js")
+MANAGED_AT_ROOT = ("cover-", "site-")  # besides episodes/: the covers, the stylesheet and the script
 
 
 def episode_title(ctx: StageContext, stories: StoriesArtifact) -> str:
@@ -65,7 +73,8 @@ class Plan:
     episode: Episode
     index: EpisodeIndex
     feed: bytes
-    uploads: list[Upload]
+    uploads: list[Upload]  # content-hashed: skipped when the target has them already
+    pages: list[Upload]  # the web pages that changed, in upload order
     retired: list[Episode]
 
 
@@ -82,6 +91,9 @@ def run(ctx: StageContext) -> Episode:
             continue  # content-hashed name and the right size: already there
         target.put(upload)
         ctx.log.debug("uploaded %s (%d bytes) to %s", upload.name, upload.size, target.describe())
+    for upload in plan.pages:
+        target.put(upload)
+        ctx.log.debug("uploaded page %s to %s", upload.name, target.describe())
     index_bytes = (plan.index.model_dump_json(indent=2) + "\n").encode("utf-8")
     target.put(site.upload(artifacts.INDEX, index_bytes))
     target.put(site.upload(artifacts.FEED, plan.feed))
@@ -141,7 +153,7 @@ def prepare(ctx: StageContext, target: Target) -> Plan:
         audio_bytes=uploads[0].size,
         seconds=mixed.seconds,
         published_at=previous.published_at if previous else ctx.show_time().replace(microsecond=0),
-        stories=[PublishedStory(title=s.title, source=s.source, url=s.url) for s in stories.stories],
+        stories=[_published_story(story) for story in stories.stories],
         writer=script.writer,
         credit=credit_line(script, stories.stories, ctx.host_names),
         voices=manifest.voices,
@@ -153,9 +165,21 @@ def prepare(ctx: StageContext, target: Target) -> Plan:
     kept.sort(key=lambda e: e.date, reverse=True)
     retired = kept[config.publish.retention:] if config.publish.retention else []
     kept = kept[: len(kept) - len(retired)]
-    new_index = EpisodeIndex(episodes=kept, cover_file=cover.name)
+    new = {upload.name: upload.source for upload in uploads}
+    site_plan = plan_site(config, kept, index, cover, set(target.list()), new, target.get, ctx.log)
+    new_index = EpisodeIndex(episodes=kept, cover_file=cover.name, site_files=site_plan.digests)
     feed = build_feed(config, kept, cover_file=cover.name)
-    return Plan(episode=episode, index=new_index, feed=feed, uploads=uploads, retired=retired)
+    return Plan(episode=episode, index=new_index, feed=feed, uploads=uploads + site_plan.files,
+                pages=site_plan.pages, retired=retired)
+
+
+def _published_story(story: Story) -> PublishedStory:
+    """A story as the index keeps it: the lead and every other outlet the writers drew on (not the lead's own)."""
+    return PublishedStory(
+        title=story.title, source=story.source, url=story.url,
+        also_reported_by=[PublishedSource(source=a.source, title=a.title, url=a.url)
+                          for a in story.also_reported_by if a.source != story.source],
+    )
 
 
 def _numbered(index: EpisodeIndex) -> EpisodeIndex:
@@ -173,8 +197,9 @@ def _numbered(index: EpisodeIndex) -> EpisodeIndex:
 
 
 def referenced(index: EpisodeIndex) -> set[str]:
-    """Every file the feed built from this index points to."""
+    """Every file the feed and the web pages built from this index point to, the pages included."""
     names = {index.cover_file} if index.cover_file else set()
+    names.update(index.site_files)
     for episode in index.episodes:
         names.add(episode.audio_file)
         names.update(t.file for t in episode.transcripts)
@@ -184,10 +209,11 @@ def referenced(index: EpisodeIndex) -> set[str]:
 
 
 def _remove_unreferenced(ctx: StageContext, target: Target, index: EpisodeIndex) -> None:
-    """After the new feed is in place: the episode files and covers it no longer points to."""
+    """After the new feed is in place: the episode files, pages, covers and site assets it no longer points to."""
     keep = referenced(index)
     try:
-        candidates = target.list(artifacts.EPISODES_FOLDER + "/") + [n for n in target.list() if n.startswith("cover-") and "/" not in n]
+        candidates = target.list(artifacts.EPISODES_FOLDER + "/") + [
+            n for n in target.list() if n.startswith(MANAGED_AT_ROOT) and "/" not in n]
         for name in sorted(set(candidates) - keep):
             if name.endswith(MANAGED_SUFFIXES):
                 target.delete(name)

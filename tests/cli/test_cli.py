@@ -62,6 +62,7 @@ def test_run_ends_by_printing_where_the_episode_and_the_feed_are(quick_config, c
     printed = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in out.splitlines() if ":" in line}
     assert Path(printed["Episode"]).is_file() and printed["Episode"].endswith(".mp3")
     assert Path(printed["Feed"]) == quick_config.publish_dir / "feed.xml"
+    assert Path(printed["Site"]) == quick_config.publish_dir / "index.html" and Path(printed["Site"]).is_file()
     assert "http://localhost:8000/feed.xml" in printed["Listen"]
 
 

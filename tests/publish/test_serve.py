@@ -13,7 +13,7 @@ from pipeline import runner
 from pipeline.publish import site
 from pipeline.publish import stage as publish
 from pipeline.publish.serve import running
-from pipeline.publish.targets import IMMUTABLE
+from pipeline.publish.targets import IMMUTABLE, SHORT
 from tests.conftest import show_config, write_config
 from tests.loopback import background_process, free_port
 from tests.publish.test_stage import _attachments, _mixed
@@ -109,7 +109,33 @@ def test_the_feed_and_attachments_have_the_types_apps_expect(served):
     assert chapters.json()["chapters"][0]["title"] == "Hello"
     cover = requests.head(base + publish.load_index(config).cover_file, timeout=10)
     assert cover.headers["Content-Type"] == "image/jpeg"
+
+
+def test_the_site_root_is_the_index_page_and_the_pages_have_their_headers(served):
+    base, config = served
+    index = publish.load_index(config)
     root = requests.get(base, timeout=10, allow_redirects=False)
+    assert root.status_code == 200
+    assert root.content == (config.publish_dir / "index.html").read_bytes()
+    assert (root.headers["Content-Type"], root.headers["Cache-Control"]) == ("text/html; charset=utf-8", SHORT)
+    page = requests.get(base + f"episodes/{DAY}.html", timeout=10)
+    assert (page.status_code, page.headers["Content-Type"], page.headers["Cache-Control"]) == (
+        200, "text/html; charset=utf-8", SHORT)
+    assert index.episodes[0].audio_file.encode() in page.content
+    assets = sorted(name for name in index.site_files if name.startswith("site-"))
+    assert [name.rsplit(".", 1)[1] for name in assets] == ["css", "js"]
+    for name, kind in zip(assets, ("text/css", "text/javascript")):
+        response = requests.get(base + name, timeout=10)
+        assert (response.headers["Content-Type"], response.headers["Cache-Control"]) == (f"{kind}; charset=utf-8",
+                                                                                          IMMUTABLE)
+        assert requests.get(base + name, headers={"If-None-Match": response.headers["ETag"]},
+                            timeout=10).status_code == 304
+
+
+def test_a_folder_published_before_the_pages_redirects_its_root_to_the_feed(published):
+    (published.publish_dir / "index.html").unlink()
+    with running(published.publish_dir) as server:
+        root = requests.get(f"http://127.0.0.1:{server.server_port}/", timeout=10, allow_redirects=False)
     assert root.status_code in (301, 302, 303, 307, 308) and root.headers["Location"].endswith("/feed.xml")
 
 
@@ -138,6 +164,10 @@ def test_every_site_file_has_one_set_of_headers():
     assert site.headers("feed.xml") == ("application/rss+xml; charset=utf-8", "public, max-age=300")
     assert site.headers("episodes.json") == ("application/json; charset=utf-8", "no-cache")
     assert site.headers("cover-1.PNG") == ("image/png", IMMUTABLE)
+    assert site.headers("index.html") == ("text/html; charset=utf-8", SHORT)  # stable names: refreshed with the feed
+    assert site.headers("episodes/2026-11-30.html") == ("text/html; charset=utf-8", SHORT)
+    assert site.headers("site-0123456789.css") == ("text/css; charset=utf-8", IMMUTABLE)  # content-hashed
+    assert site.headers("site-0123456789.js") == ("text/javascript; charset=utf-8", IMMUTABLE)
 
 
 def test_serve_has_help_and_a_clean_error_without_a_published_folder(tmp_path, capsys):

@@ -62,7 +62,7 @@ def test_a_failed_publish_leaves_the_feed_byte_identical(quick_config, monkeypat
     assert not list(quick_config.publish_dir.rglob("*.tmp"))
 
 
-@pytest.mark.parametrize("failing", ["feed.xml", "episodes.json", ".chapters.json", ".mp3"])
+@pytest.mark.parametrize("failing", ["feed.xml", "episodes.json", "index.html", ".html", ".chapters.json", ".mp3"])
 def test_a_publish_that_fails_while_writing_leaves_the_feed_byte_identical(quick_config, monkeypatch, failing):
     runner.run_day(quick_config, DAY_ONE)
     feed = quick_config.publish_dir / "feed.xml"

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
-from pipeline import urls
+from pipeline import artifacts, urls
 from pipeline.config import Config
 from pipeline.models import Episode
 from pipeline.publish.feed.apple import AppleEntryExtension, AppleExtension
@@ -26,7 +26,13 @@ def absolute_url(config: Config, relative: str) -> str:
 
 
 def feed_url(config: Config) -> str:
-    return absolute_url(config, "feed.xml")
+    return absolute_url(config, artifacts.FEED)
+
+
+def home_url(config: Config) -> str:
+    """The show's web page: `show.link`, else the published index.html (named in full: a bucket's
+    public URL does not serve index.html at its root)."""
+    return config.show.link or absolute_url(config, artifacts.INDEX_PAGE)
 
 
 # Characters XML 1.0 cannot carry at all (lxml refuses them): control codes, lone surrogates, U+FFFE/F.
@@ -66,7 +72,7 @@ def build_feed(config: Config, episodes: list[Episode], cover_file: str | None =
     fg.title(show.title)
     fg.description(show.description)
     fg.link(href=feed_url(config), rel="self", type="application/rss+xml")
-    fg.link(href=show.link or config.publish.base_url, rel="alternate")  # the last link is RSS's <link>
+    fg.link(href=home_url(config), rel="alternate")  # the last link is RSS's <link>
     fg.language(show.language)
     fg.author({"name": show.author, **({"email": show.owner.email} if show.owner else {})})
     fg.generator("dailycast")
@@ -80,7 +86,7 @@ def build_feed(config: Config, episodes: list[Episode], cover_file: str | None =
     if cover_file:
         cover_url = absolute_url(config, cover_file)
         fg.podcast.itunes_image(cover_url)  # feedgen keeps it only if the URL ends in .jpg/.png
-        fg.image(url=cover_url, title=show.title, link=show.link or config.publish.base_url)
+        fg.image(url=cover_url, title=show.title, link=home_url(config))
     hosts = [host.name for host in config.hosts]
     fg.podcastindex.guid(show.podcast_guid or podcast_guid(feed_url(config)))
     fg.podcastindex.locked(show.locked, owner=show.owner.email if show.owner else None)
@@ -95,6 +101,7 @@ def build_feed(config: Config, episodes: list[Episode], cover_file: str | None =
         entry = fg.add_entry(order="append")
         entry.guid(episode.guid, permalink=False)
         entry.title(xml_text(episode.title))
+        entry.link(href=absolute_url(config, artifacts.episode_page(episode.date)))  # its web page
         notes = show_notes(episode)
         entry.description(notes)
         entry.content(notes, type="CDATA")  # content:encoded, where Apple looks for HTML show notes

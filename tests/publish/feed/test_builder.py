@@ -102,7 +102,7 @@ def test_feedparser_reads_every_channel_and_item_field(config):
     channel = parsed.feed
     assert channel.title == "The Daily Circuit"
     assert channel.subtitle.startswith("Two AI hosts")
-    assert channel.link == "http://localhost:8000/"
+    assert channel.link == "http://localhost:8000/index.html"  # the show's page, named in full for buckets
     assert channel.language == "en"
     assert channel.author_detail.name == "Dailycast Newsroom"
     assert channel.publisher_detail == {"name": "Dailycast Newsroom", "email": "newsroom@example.org"}
@@ -120,6 +120,7 @@ def test_feedparser_reads_every_channel_and_item_field(config):
     [item] = parsed.entries
     assert item.id == "dailycast:test:2026-11-30" and item.guidislink is False
     assert item.title == "A title"
+    assert item.link == "http://localhost:8000/episodes/2026-11-30.html"  # the episode's page
     assert item.published == "Mon, 30 Nov 2026 05:30:00 +0000"
     assert item.itunes_episode == "30"
     assert item.itunes_duration == "245"
@@ -136,7 +137,7 @@ def test_podcastparser_reads_every_channel_and_item_field(config):
     xml = build_feed(config, [_episode(date(2026, 11, 30), attachments=True)], "cover-abc.jpg")
     parsed = podcastparser.parse(FEED_URL, io.BytesIO(xml))
     assert parsed["title"] == "The Daily Circuit"
-    assert parsed["link"] == "http://localhost:8000/"
+    assert parsed["link"] == "http://localhost:8000/index.html"
     assert parsed["description"].startswith("Two AI hosts")
     assert parsed["language"] == "en"
     assert parsed["cover_url"] == "http://localhost:8000/cover-abc.jpg"
@@ -149,6 +150,7 @@ def test_podcastparser_reads_every_channel_and_item_field(config):
     [episode] = parsed["episodes"]
     assert episode["guid"] == "dailycast:test:2026-11-30"
     assert episode["title"] == "A title"
+    assert episode["link"] == "http://localhost:8000/episodes/2026-11-30.html"
     assert episode["published"] == int(datetime(2026, 11, 30, 5, 30, tzinfo=timezone.utc).timestamp())
     assert episode["total_time"] == 245
     assert episode["number"] == 30

@@ -102,8 +102,19 @@ def test_publish_twice_with_a_correction_and_read_the_feed_back(tmp_path, tone_v
                            "application/x-subrip": (workdir / "transcript.srt").read_text()}
     assert transcripts["text/vtt"].startswith("WEBVTT") and "<v Oliver>" in transcripts["text/vtt"]
 
+    # The web site went up with the episode, each file with the headers a browser gets from `dailycast serve`.
+    for name in ("index.html", f"episodes/{DAY_ONE}.html"):
+        head = client.head_object(Bucket=bucket, Key=f"daily/{name}")
+        assert (head["ContentType"], head["CacheControl"]) == ("text/html; charset=utf-8", SHORT)
+    page = client.get_object(Bucket=bucket, Key=f"daily/episodes/{DAY_ONE}.html")["Body"].read().decode()
+    assert f'src="../{second.audio_file}"' in page and first.audio_file not in page  # the corrected audio
+    assert item.link == f"{PUBLIC}episodes/{DAY_ONE}.html" and parsed.feed.link == f"{PUBLIC}index.html"
+    for name in (n for n in index.site_files if n.startswith("site-")):
+        head = client.head_object(Bucket=bucket, Key=f"daily/{name}")
+        assert head["CacheControl"] == IMMUTABLE and head["ContentType"].startswith(("text/css", "text/javascript"))
 
-@pytest.mark.parametrize("failing", [".mp3", ".chapters.json", "episodes.json", "feed.xml"])
+
+@pytest.mark.parametrize("failing", [".mp3", ".chapters.json", ".html", "episodes.json", "feed.xml"])
 def test_a_publish_that_fails_on_s3_leaves_the_feed_byte_identical(tmp_path, tone_voices, s3_server, s3_env,
                                                                    monkeypatch, failing):
     bucket = _bucket(s3_server, f"podcast-two{failing.replace('.', '-')}")
