@@ -26,8 +26,8 @@ FULL = "No space left on device"
 
 
 @pytest.fixture
-def full_disk_for(monkeypatch):
-    """full_disk_for(name): every later write of a file called `name` (or starting with it) hits ENOSPC."""
+def full_disk(monkeypatch):
+    """A list of names: every later write of a file called so (or starting so) hits ENOSPC while listed."""
     real_mkstemp = tempfile.mkstemp
     doomed: list[str] = []
 
@@ -41,7 +41,7 @@ def full_disk_for(monkeypatch):
         return fd, tmp
 
     monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp)
-    return doomed.append
+    return doomed
 
 
 def _site(config) -> dict[str, bytes]:
@@ -60,9 +60,9 @@ def published_earlier(quick_config):
     ("episode.json", "work"), (f"{DAY.isoformat()}-", "feeds"), ("episodes.json", "feeds"), ("feed.xml", "feeds"),
 ])
 def test_a_full_disk_while_writing_an_artifact_or_publishing_leaves_the_feed_as_it_was(
-        published_earlier, full_disk_for, name, where):
+        published_earlier, full_disk, name, where):
     config, site_before = published_earlier
-    full_disk_for(name)
+    full_disk.append(name)
     with pytest.raises(StorageError) as error:
         runner.run_day(config, DAY)
     message = str(error.value)
@@ -70,12 +70,27 @@ def test_a_full_disk_while_writing_an_artifact_or_publishing_leaves_the_feed_as_
     written = Path(message.removeprefix("cannot write ").split(": ")[0])
     assert written.name.startswith(name) and written.is_relative_to(config.publish_dir if where == "feeds"
                                                                     else config.work_root / DAY.isoformat())
-    assert _site(config).get("feed.xml") == site_before["feed.xml"], "the published feed is byte-identical"
-    assert {k: v for k, v in _site(config).items() if k in site_before and k != "episodes.json"} == {
-        k: v for k, v in site_before.items() if k != "episodes.json"}, "earlier episodes untouched"
+    site_after = _site(config)
+    assert site_after.get("feed.xml") == site_before["feed.xml"], "the published feed is byte-identical"
+    assert set(site_before) <= set(site_after), "nothing published earlier is gone"
+    # The web pages go up before the index and the feed (so the index never records a page that is not
+    # there): a disk that fills at the index or the feed leaves the pages showing the new episode already.
+    pages_ahead = name in ("episodes.json", "feed.xml")
+    assert {k: v for k, v in site_after.items() if k in site_before and k != "episodes.json"
+            and not (pages_ahead and k.endswith(".html"))} == {
+        k: v for k, v in site_before.items() if k != "episodes.json"
+        and not (pages_ahead and k.endswith(".html"))}, "earlier episodes untouched"
+    earlier_page = site_after[f"episodes/{EARLIER.isoformat()}.html"].decode()
+    earlier_audio = next(k for k in site_before if k.startswith(f"episodes/{EARLIER.isoformat()}-") and k.endswith(".mp3"))
+    assert earlier_audio.removeprefix("episodes/") in earlier_page, "the earlier page still plays its episode"
     assert not list(config.publish_dir.rglob(".*.tmp")) and not list(config.work_root.rglob(".*.tmp"))
     last = runner.history(config, DAY)[-1]
     assert last["outcome"] == "failed" and FULL in last["error"]
+
+    full_disk.clear()  # the disk has room again: a rerun of the day publishes both episodes
+    assert runner.run_day(config, DAY).outcome == "published"
+    feed = _site(config)["feed.xml"].decode()
+    assert feed.count("<item>") == 2 and earlier_audio in feed
 
 
 def test_a_target_that_reports_a_full_disk_fails_the_run_with_one_line(published_earlier, monkeypatch, capsys):

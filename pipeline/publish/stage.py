@@ -8,7 +8,9 @@ Order matters, so that a failure anywhere leaves the published feed as it was:
    stored size;
 3. the web pages that changed: the new episode's first, then the others, then index.html, so no page
    links to one that is not there yet;
-4. the index (episodes.json), then the feed (feed.xml) last: renamed into place, or uploaded last;
+4. the index (episodes.json), then the feed (feed.xml) last: renamed into place, or uploaded last
+   (the index records a page only once it is up; a failure here leaves the pages one episode ahead
+   of the feed, and the rerun of the day brings the feed level);
 5. only then the files the new feed no longer points to are removed (a corrected rerun's old audio,
    episodes past the retention and their pages).
 
