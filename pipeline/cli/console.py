@@ -134,7 +134,7 @@ def print_status(data: dict[str, Any]) -> None:
         for run in runs:
             started = run["started"]
             try:
-                started = datetime.fromisoformat(started).astimezone().strftime("%a %d %b %H:%M %Z")
+                started = datetime.fromisoformat(started).astimezone(_zone[0]).strftime("%a %d %b %H:%M %Z")
             except ValueError:
                 pass
             outcome = run["outcome"] + (f": {run['error'][:60]}" if run["outcome"] in ("failed", "skipped", "missed") else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from pipeline import runner
@@ -27,6 +28,7 @@ def test_status_lists_runs_and_the_next_run_as_json_and_as_a_table(quick_config,
     assert main(["--config", str(quick_config.path), "status"]) == 0
     table = capsys.readouterr().out
     assert "2026-11-30" in table and "published" in table and "Next scheduled run:" in table
+    assert re.search(r" (CET|CEST)\b", table) and " UTC" not in table, "start times in the show's zone, as the log"
 
 
 def test_status_reads_the_history_once_and_walks_the_calendar_once(quick_config, monkeypatch):
