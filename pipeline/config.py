@@ -115,7 +115,9 @@ class Source(Section):
     weight: float = Field(default=1.0, gt=0)
     language: str | None = None
     tags: list[str] = Field(default_factory=list, description="Topic tags; stories.topics boosts them.")
-    max_items: int = Field(default=40, ge=1, le=1000, description="Only the feed's first N items are read.")
+    max_items: int = Field(
+        default=1000, ge=1, le=100_000,
+        description="A safety bound far above real feeds: a warning names the source when it cuts dated-in entries.")
     fetch_articles: bool | None = Field(
         default=None, description="Fetch each candidate's page for its full text; default: yes for URLs, no for files."
     )

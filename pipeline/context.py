@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time  # noqa: F401  (date: the dataclass field type)
+from datetime import date, datetime, time, timedelta  # noqa: F401  (date: the dataclass field type)
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +46,15 @@ class StageContext:
         if self.is_backfill:
             return datetime.combine(self.date, BACKFILL_TIME, tzinfo=tz)
         return self.now.astimezone(tz)
+
+    def story_cutoff(self) -> datetime:
+        """The newest moment day D's stories may come from: its scheduled start, deadline - lead (05:30
+        Europe/Amsterdam with the defaults). The same for the live run, a late run by hand and a backfill,
+        so all three pick the same two stories from the same items. The lead is schedule.lead_minutes, or
+        default_lead_minutes when it is learnt: a learnt lead moves with the run times, the window must not."""
+        schedule = self.config.schedule
+        lead = schedule.lead_minutes if schedule.lead_minutes is not None else schedule.default_lead_minutes
+        return datetime.combine(self.date, schedule.deadline, tzinfo=self.config.show.tz) - timedelta(minutes=lead)
 
     @property
     def workdir(self) -> Path:

@@ -72,7 +72,8 @@ class StoriesArtifact(Artifact):
     stories: list[Story]
     candidates: list[Candidate] = Field(default_factory=list)
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
-    cutoff: datetime | None = None
+    cutoff: datetime | None = Field(default=None, description="The window's end: the day's scheduled start.")
+    window_start: datetime | None = Field(default=None, description="cutoff - window_hours; both edges count.")
     window_hours: float | None = None
     explanation: list[str] = Field(default_factory=list, description="Why the top two won, in sentences.")
     pinned: list[str] = Field(default_factory=list)

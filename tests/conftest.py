@@ -112,3 +112,14 @@ def published_audio(config: Config, day) -> Path:
 
     episode = next(e for e in load_index(config).episodes if e.date.isoformat() == str(day))
     return config.publish_dir / episode.audio_file
+
+
+# Figures a test measures and the run should show (tests/stories/test_selection.py): printed at the end.
+selection_report: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if selection_report:
+        terminalreporter.write_sep("-", "story selection on the labelled fixture")
+        for line in selection_report:
+            terminalreporter.write_line(line)

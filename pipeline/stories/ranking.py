@@ -4,13 +4,14 @@ story again, and not two takes on one story.
 The ranking, in full:
 
 1. Eligible articles: published within `stories.window_hours` before the run's cut-off (any date when
-   that is null; up to FUTURE_TOLERANCE after it, for clocks that run ahead). An undated article (whose
+   that is null; both edges count). An undated article (whose
    feed gives no date either) counts as published at the cut-off. The producer's `--exclude`
    URLs are dropped; a `--pin` URL's story is always kept.
-2. Clustering: each article becomes a TF-IDF vector of its title (counted twice) and the first 150
-   words of its text, lower-cased, without stop words, lightly stemmed. Two articles whose cosine
-   similarity is at least `stories.cluster_threshold` are about the same story; clusters are the
-   connected groups.
+2. Clustering by event (pipeline.stories.clustering): the same event told by different outlets in
+   different words is one cluster, found from shared names, figures normalised with their units and
+   currencies, wording and time; look-alike headlines about different companies, two events of one
+   company and topical neighbours stay apart. Link-level duplicates (one guid, a tracking-parameter
+   link, an "Update:" re-post) count once.
 3. Score of a cluster = coverage + recency + topics, each recorded:
    - coverage: the sum of the weights of the distinct sources that carry the story;
    - recency: RECENCY_WEIGHT x how new its newest article is (1 at the cut-off, 0 at the start of the
@@ -42,6 +43,7 @@ import numpy as np
 
 from pipeline.config import Topic
 from pipeline.models import Article
+from pipeline.stories import clustering as events
 from pipeline.text import words
 
 CLUSTER_THRESHOLD = 0.3
@@ -52,7 +54,6 @@ RECENCY_WEIGHT = 0.5
 RECENCY_SCALE_HOURS = 48
 TEXT_WORDS = 150
 STORIES_PER_SHOW = 2
-FUTURE_TOLERANCE = timedelta(minutes=30)  # a newsroom's clock a little ahead of ours is not a future item
 
 _STOPWORDS = frozenset(
     """a about after all also an and are as at be been but by can could for from has have he her his how
@@ -167,26 +168,11 @@ def similarity_matrix(articles: list[Article], extra: list[tuple[str, str]] = ()
     return np.asarray((matrix @ matrix.T).todense())
 
 
-def cluster(articles: list[Article], threshold: float = CLUSTER_THRESHOLD,
-            similarity: np.ndarray | None = None) -> list[list[Article]]:
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    if similarity is None:
-        similarity = similarity_matrix(articles)
-    for i in range(len(articles)):
-        for j in range(i + 1, len(articles)):
-            if similarity[i, j] >= threshold:
-                parent[root(j)] = root(i)
-    groups: dict[int, list[Article]] = {}
-    for i, article in enumerate(articles):
-        groups.setdefault(root(i), []).append(article)
-    return list(groups.values())
+def cluster(articles: list[Article]) -> list[list[Article]]:
+    """The articles grouped by the event they tell (pipeline.stories.clustering: names, figures, wording, time)."""
+    items = [events.Item(title=a.title, text=a.text, published=a.published, source=a.source, url=a.url,
+                         guid=a.guid) for a in articles]
+    return [[articles[i] for i in group] for group in events.cluster(items)]
 
 
 def novelty(new_text: str, old_text: str, new_title: str = "") -> float:
@@ -216,8 +202,7 @@ def eligible(articles: list[Article], cutoff: datetime, window_hours: float | No
     if window_hours is None:
         return list(articles)
     start = cutoff - timedelta(hours=window_hours)
-    latest = cutoff + FUTURE_TOLERANCE
-    return [a for a in articles if a.published is None or start <= a.published <= latest]
+    return [a for a in articles if a.published is None or start <= a.published <= cutoff]
 
 
 def rank(
@@ -250,7 +235,7 @@ def rank(
     past_told = [_told_terms(p.text) for p in past]
     n = len(candidates)
     index = {id(a): i for i, a in enumerate(candidates)}
-    groups = cluster(candidates, threshold, similarity[:n, :n])
+    groups = cluster(candidates)
 
     clusters = []
     for group in groups:

@@ -35,6 +35,7 @@ class SourceResult:
     articles: list[Article] = field(default_factory=list)
     error: str | None = None  # the source was skipped
     warnings: list[str] = field(default_factory=list)
+    beyond_cap: list[datetime | None] = field(default_factory=list)  # dates of the entries max_items cut
 
 
 def feed_fetcher(config: Config) -> Fetcher:
@@ -87,6 +88,8 @@ def parse_feed(source: Source, body: bytes, headers: dict[str, str] | None = Non
     feed_date = _stamp(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
     seen: set[str] = set()
     dropped = {"duplicate": 0, "empty": 0}
+    result.beyond_cap = [_stamp(e.get("published_parsed") or e.get("updated_parsed")) or feed_date
+                         for e in parsed.entries[source.max_items:]]
     for entry in parsed.entries[: source.max_items]:
         text = _entry_text(entry)[:max_chars]
         title = one_line(entry.get("title", ""))

@@ -9,6 +9,7 @@ before any writer or voice is paid for.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Callable
 
 from pydantic import ValidationError
@@ -17,7 +18,13 @@ from pipeline import artifacts, files, urls
 from pipeline.config import Config
 from pipeline.context import StageContext
 from pipeline.errors import SourceError
-from pipeline.models import Candidate, EpisodeIndex, SkippedSource, StoriesArtifact, Story
+from pipeline.models import (
+    Candidate,
+    EpisodeIndex,
+    SkippedSource,
+    StoriesArtifact,
+    Story,
+)
 from pipeline.stories import articles as article_pages
 from pipeline.stories import ranking, sources
 
@@ -31,7 +38,8 @@ def run(ctx: StageContext) -> StoriesArtifact:
     _check_override_urls(excludes, "--exclude")
 
     articles, skipped, warnings = [], [], []
-    for result in sources.read_all(config):
+    results = sources.read_all(config)
+    for result in results:
         warnings += result.warnings
         for warning in result.warnings:
             ctx.log.warning("%s", warning)
@@ -40,7 +48,11 @@ def run(ctx: StageContext) -> StoriesArtifact:
             skipped.append(SkippedSource(source=result.source.name, reason=result.error))
         articles += result.articles
 
-    cutoff = ctx.show_time()
+    cutoff = ctx.story_cutoff()
+    for result in results:
+        if warning := _cap_warning(result, cutoff, config):
+            ctx.log.warning("%s", warning)
+            warnings.append(warning)
     history = previous_stories(config, ctx.date, ctx.published_index)
     weights = {source.name: source.weight for source in config.sources}
 
@@ -70,6 +82,7 @@ def run(ctx: StageContext) -> StoriesArtifact:
         candidates=[_candidate(position, c) for position, c in enumerate(result.clusters, start=1)],
         skipped_sources=skipped,
         cutoff=result.cutoff.astimezone(config.show.tz),
+        window_start=_window_start(result.cutoff, config),
         window_hours=config.stories.window_hours,
         explanation=result.explanation,
         pinned=pins,
@@ -81,6 +94,22 @@ def run(ctx: StageContext) -> StoriesArtifact:
         ctx.log.info("picked %r from %s (score %.2f, %s text)", story.title, story.source, story.score,
                      story.text_origin)
     return artifact
+
+
+def _cap_warning(result: sources.SourceResult, cutoff, config: Config) -> str | None:
+    """A warning naming the source when its max_items cut entries that the story window would have read."""
+    hours = config.stories.window_hours
+    start = None if hours is None else cutoff - timedelta(hours=hours)
+    lost = [d for d in result.beyond_cap if start is None or d is None or start <= d <= cutoff]
+    if not lost:
+        return None
+    return (f"source {result.source.name!r}: max_items ({result.source.max_items}) left out {len(lost)} entries "
+            f"inside the story window; raise sources.max_items for it")
+
+
+def _window_start(cutoff, config: Config):
+    hours = config.stories.window_hours
+    return None if hours is None else (cutoff - timedelta(hours=hours)).astimezone(config.show.tz)
 
 
 def previous_stories(config: Config, day, published: Callable[[], EpisodeIndex]) -> list[ranking.PastStory]:
@@ -187,11 +216,18 @@ def _candidate(position: int, item: ranking.Cluster) -> Candidate:
     )
 
 
+def _window_text(artifact: StoriesArtifact) -> str:
+    if artifact.cutoff is None:
+        return ""
+    if artifact.window_start is None:
+        return f" (items up to {artifact.cutoff:%Y-%m-%d %H:%M %Z})"
+    return f" (window {artifact.window_start:%Y-%m-%d %H:%M} to {artifact.cutoff:%Y-%m-%d %H:%M %Z}, both included)"
+
+
 def render_table(artifact: StoriesArtifact, limit: int = 20) -> str:
     """The ranked candidates as a fixed-width table, then why the top two won."""
     header = f"{'#':>2}  {'status':<10} {'score':>6} {'cover':>6} {'recent':>6} {'topics':>6} {'src':>3}  title"
-    lines = [f"Stories for {artifact.date}"
-             + (f" (cut-off {artifact.cutoff:%Y-%m-%d %H:%M %Z}".rstrip() + ")" if artifact.cutoff else ""),
+    lines = [f"Stories for {artifact.date}" + _window_text(artifact),
              "", header, "-" * len(header)]
     for candidate in artifact.candidates[:limit]:
         parts = candidate.score_components
@@ -206,9 +242,10 @@ def render_table(artifact: StoriesArtifact, limit: int = 20) -> str:
         lines.append(f"    ... and {len(artifact.candidates) - limit} more in stories.json")
     lines += ["", "Why these two:"] + [f"  {line}" for line in artifact.explanation]
     for story in artifact.stories:
+        outlets = [f"{story.source} (lead)"] + list(dict.fromkeys(
+            a.source for a in story.also_reported_by if a.source != story.source))
         origin = "the article page" if story.text_origin == "article" else f"the feed ({story.text_note or 'feed only'})"
-        lines.append(f"  Text of {story.title!r}: from {origin}; also reported by "
-                     f"{', '.join(a.source for a in story.also_reported_by) or 'no other source'}.")
+        lines.append(f"  {story.title!r}: reported by {', '.join(outlets)}; text from {origin}.")
     if artifact.skipped_sources:
         lines += ["", "Skipped sources:"] + [f"  {s.reason}" for s in artifact.skipped_sources]
     return "\n".join(lines)

@@ -251,10 +251,13 @@ def test_a_longer_retelling_from_before_the_episode_is_not_a_follow_up():
     assert cluster.status == "repeat" and cluster.follow_up_of is None
 
 
-def test_a_clock_a_little_ahead_is_not_a_future_item():
-    ahead = Article(source="A", title="Just in", text="x", published=NOW + timedelta(minutes=10))
-    future = Article(source="A", title="Tomorrow", text="y", published=NOW + timedelta(hours=3))
-    assert [a.title for a in ranking.eligible([ahead, future], NOW, 36)] == ["Just in"]
+def test_the_window_counts_back_from_the_cutoff_with_both_edges_in():
+    at_start = Article(source="A", title="At the start", text="x", published=NOW - timedelta(hours=36))
+    before = Article(source="A", title="Before it", text="x", published=NOW - timedelta(hours=36, seconds=1))
+    at_cutoff = Article(source="A", title="At the cut-off", text="x", published=NOW)
+    after = Article(source="A", title="After it: the next day's", text="y", published=NOW + timedelta(minutes=10))
+    assert [a.title for a in ranking.eligible([at_start, before, at_cutoff, after], NOW, 36)] == [
+        "At the start", "At the cut-off"]
 
 
 def test_pins_and_excludes():
@@ -290,10 +293,22 @@ def test_the_best_sourced_article_leads_and_others_are_kept():
     assert trams.components["coverage"] == 5.0
 
 
-def test_two_takes_on_one_story_are_not_both_picked():
-    """With a strict threshold the Norvik coverage splits in two clusters; the near miss is not the
-    second story of the show."""
+def test_two_takes_on_one_story_are_not_both_picked(monkeypatch):
+    """When the clustering keeps two takes on one story apart (here it is made to split the Norvik
+    coverage), the near miss is not the second story of the show."""
     articles, config = _sample_articles()
+    real_cluster = ranking.cluster
+
+    def split_norvik(pool):
+        groups = []
+        for group in real_cluster(pool):
+            if any("Norvik" in a.title for a in group) and len(group) > 1:
+                groups += [group[:1], group[1:]]
+            else:
+                groups.append(group)
+        return groups
+
+    monkeypatch.setattr(ranking, "cluster", split_norvik)
     result = ranking.rank(
         articles, datetime.now(timezone.utc), None, {s.name: 1.0 for s in config.sources}, threshold=0.5,
         excludes=["https://techwire.example/2026/11/larkspur-labs-releases-meridian-2",
