@@ -157,7 +157,9 @@ class Stories(Section):
         default=20, gt=0, description="All article-page fetches of a run together; past it, feed text is used."
     )
     max_story_chars: int = Field(default=12_000, ge=500, le=100_000, description="Text kept per article.")
-    cluster_threshold: float = Field(default=0.3, gt=0, lt=1, description="TF-IDF cosine: same story at or above.")
+    cluster_threshold: float = Field(
+        default=0.3, gt=0, lt=1,
+        description="TF-IDF cosine at which a candidate repeats an earlier episode's story, or is a second take on a pick.")
     history_episodes: int = Field(
         default=7, ge=0, le=365, description="Stories covered in this many previous episodes are not repeated."
     )
