@@ -40,8 +40,8 @@ class StageContext:
         return self.date < self.now.astimezone(self.config.show.tz).date()
 
     def show_time(self) -> datetime:
-        """When the day's show is dated: now for today's (or a future) show, a past day's morning for a
-        backfill, so story windows and feed order stay true to the day."""
+        """When the day's episode is dated in the feed: now for today's (or a future) show, a past day's
+        morning for a backfill, so the feed's order stays true to the days (stories: story_cutoff)."""
         tz = self.config.show.tz
         if self.is_backfill:
             return datetime.combine(self.date, BACKFILL_TIME, tzinfo=tz)
