@@ -18,7 +18,7 @@ KINDS = {
     "deal": r"acquires?|acquired|acquisition|buys|bought|takeover|merger|merges?|to buy",
     "jobs": r"lay(?:s)? off|layoffs?|job cuts?|cuts? \S+ jobs|redundanc\w+",
     "results": r"profits?|quarterly|results|earnings|loss widens|net loss|sales (?:rise|fall|grow|drop)",
-    "ruling": r"fined?|fines|penalty|ordered|banned?|bans|court|lawsuit|sues?|sued|ruling|regulator",
+    "ruling": r"fined?|fines|penalty|ordered|orders?\b.*\b(?:off|to stop|to halt|to pay)|banned?|bans|court|lawsuit|sues?|sued|ruling|regulator",
     "incident": r"fire|blaze|outage|breach|hack(?:ed)?|explosion|leak|strike",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{pattern})", re.I) for kind, pattern in KINDS.items()}
