@@ -41,7 +41,7 @@ from pipeline.config import load_config  # noqa: E402
 from pipeline.context import StageContext  # noqa: E402
 from pipeline.mix import stage as mix  # noqa: E402
 from pipeline.models import Script, VoicedLine, VoiceManifest  # noqa: E402
-from pipeline.providers import tts_piper  # noqa: E402
+from pipeline.voice.engines import piper as tts_piper  # noqa: E402
 from pipeline.voice import synthesis  # noqa: E402
 from tests.conftest import show_config, write_config  # noqa: E402
 
