@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 import yaml  # noqa: E402
 
 from pipeline.config import Source  # noqa: E402
-from pipeline.stories import clustering, ranking, sources  # noqa: E402
+from pipeline.stories import ranking, sources  # noqa: E402
 from pipeline.stories.clustering.places import PLACES  # noqa: E402
 from pipeline.stories.clustering.text import fold, lexicon  # noqa: E402
 
@@ -80,8 +80,7 @@ def main() -> None:
     lexicon()  # loaded once per process, as in a run
     rows = [("event clustering (names, figures, wording, time)", timed(lambda: ranking.cluster(batch))),
             ("the TF-IDF similarity it replaced (matrix only)", timed(lambda: ranking.similarity_matrix(batch)))]
-    groups = len(clustering.cluster([clustering.Item(title=a.title, text=a.text, published=a.published,
-                                                     source=a.source, url=a.url, guid=a.guid) for a in batch]))
+    groups = len(ranking.cluster(batch))
     print(f"{len(batch)} items from {len({a.source for a in batch})} sources -> {groups} event clusters")
     print(f"{'':<52} {'wall median':>11} {'worst':>7} {'CPU':>7}")
     for name, (median, worst, cpu) in rows:

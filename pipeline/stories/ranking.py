@@ -198,11 +198,18 @@ def _share_new(new_text: str, new_title: str, told: frozenset[str]) -> float:
 
 # --- selection --------------------------------------------------------------------------------------
 
+def window_start(cutoff: datetime, window_hours: float | None) -> datetime | None:
+    return None if window_hours is None else cutoff - timedelta(hours=window_hours)
+
+
+def in_window(published: datetime | None, cutoff: datetime, window_hours: float | None) -> bool:
+    """[cut-off - window_hours, cut-off], both edges in; any date when window_hours is None; undated: in."""
+    start = window_start(cutoff, window_hours)
+    return published is None or start is None or start <= published <= cutoff
+
+
 def eligible(articles: list[Article], cutoff: datetime, window_hours: float | None) -> list[Article]:
-    if window_hours is None:
-        return list(articles)
-    start = cutoff - timedelta(hours=window_hours)
-    return [a for a in articles if a.published is None or start <= a.published <= cutoff]
+    return [a for a in articles if in_window(a.published, cutoff, window_hours)]
 
 
 def rank(

@@ -9,7 +9,6 @@ before any writer or voice is paid for.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Callable
 
 from pydantic import ValidationError
@@ -82,7 +81,7 @@ def run(ctx: StageContext) -> StoriesArtifact:
         candidates=[_candidate(position, c) for position, c in enumerate(result.clusters, start=1)],
         skipped_sources=skipped,
         cutoff=result.cutoff.astimezone(config.show.tz),
-        window_start=_window_start(result.cutoff, config),
+        window_start=_in_zone(ranking.window_start(result.cutoff, config.stories.window_hours), config),
         window_hours=config.stories.window_hours,
         explanation=result.explanation,
         pinned=pins,
@@ -98,18 +97,15 @@ def run(ctx: StageContext) -> StoriesArtifact:
 
 def _cap_warning(result: sources.SourceResult, cutoff, config: Config) -> str | None:
     """A warning naming the source when its max_items cut entries that the story window would have read."""
-    hours = config.stories.window_hours
-    start = None if hours is None else cutoff - timedelta(hours=hours)
-    lost = [d for d in result.beyond_cap if start is None or d is None or start <= d <= cutoff]
+    lost = [d for d in result.beyond_cap if ranking.in_window(d, cutoff, config.stories.window_hours)]
     if not lost:
         return None
     return (f"source {result.source.name!r}: max_items ({result.source.max_items}) left out {len(lost)} entries "
             f"inside the story window; raise sources.max_items for it")
 
 
-def _window_start(cutoff, config: Config):
-    hours = config.stories.window_hours
-    return None if hours is None else (cutoff - timedelta(hours=hours)).astimezone(config.show.tz)
+def _in_zone(moment, config: Config):
+    return None if moment is None else moment.astimezone(config.show.tz)
 
 
 def previous_stories(config: Config, day, published: Callable[[], EpisodeIndex]) -> list[ranking.PastStory]:

@@ -72,12 +72,11 @@ from pipeline.stories.clustering.evidence import (
     conflict,
     pair_evidence,
 )
-from pipeline.stories.clustering.text import Item, dedupe
+from pipeline.stories.clustering.text import Item, dedupe, find_root
 from pipeline.stories.clustering.weights import (
     CHAR_FLOOR,
     CHAR_WEIGHT,
     FULL_TIME_HOURS,
-    MAJORITY_LINKAGE,
     RARITY_PER_SOURCE,
     THRESHOLD,
     ZERO_TIME_HOURS,
@@ -198,10 +197,7 @@ def cluster_analysis(analysis: Analysis, threshold: float = THRESHOLD) -> list[l
     blocked: dict[tuple[int, int], bool] = {}
 
     def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        return find_root(parent, i)
 
     def conflicts(x: int, y: int) -> bool:
         for p in members[x]:
@@ -217,8 +213,6 @@ def cluster_analysis(analysis: Analysis, threshold: float = THRESHOLD) -> list[l
 
     def supported(x: int, y: int) -> bool:
         """Most cross pairs of the two groups are linked themselves (majority linkage)."""
-        if not MAJORITY_LINKAGE:
-            return True
         hits = sum((min(p, q), max(p, q)) in linked for p in members[x] for q in members[y])
         return 2 * hits >= len(members[x]) * len(members[y])
 

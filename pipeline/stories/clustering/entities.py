@@ -19,7 +19,6 @@ from pipeline.stories.clustering.text import (
     clean,
     fold,
     lexicon,
-    sentences,
     strip_update,
 )
 from pipeline.stories.clustering.weights import (
@@ -27,6 +26,7 @@ from pipeline.stories.clustering.weights import (
     NAME_WEIGHT,
     PLACE_WEIGHT,
 )
+from pipeline.text import split_sentences
 
 # --- named entities -----------------------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ def _occurrences(title: str, text: str) -> list[list[_Occurrence]]:
     tokens; hyphenated words split into their parts."""
     out = []
     title_case = _is_title_case(title)
-    for number, sentence in enumerate([title] + sentences(text)):
+    for number, sentence in enumerate([title] + split_sentences(text)):
         for match in _NAME_RUN.finditer(sentence):
             before = sentence[:match.start()]
             initial = (number == 0 and title_case) or not before.strip(" \"'([") or \
@@ -222,7 +222,7 @@ def features(items: list[Item]) -> list[Features]:
     out = []
     for (title, text), occ, item in zip(cleaned, occurrences, items):
         ents, lede_end = _entities(occ, batch)
-        parts = sentences(text)
+        parts = split_sentences(text)
         head = "\n".join([title] + parts[:lede_end])
         rest = " ".join(parts[lede_end:])
         figs = figures(head, len(head) + 1) + figures(rest, 0)

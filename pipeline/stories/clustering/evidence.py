@@ -12,7 +12,7 @@ from scipy import sparse
 from pipeline.stories.clustering.entities import Entity, Features
 from pipeline.stories.clustering.figures import Figure
 from pipeline.stories.clustering.kinds import different_kinds
-from pipeline.stories.clustering.text import Item, clean, fold, sentences, strip_update
+from pipeline.stories.clustering.text import Item, clean, fold, strip_update
 from pipeline.stories.clustering.weights import (
     BODY_SALIENCE,
     CHAR_FLOOR,
@@ -20,6 +20,7 @@ from pipeline.stories.clustering.weights import (
     FULL_TIME_HOURS,
     ZERO_TIME_HOURS,
 )
+from pipeline.text import split_sentences
 
 # --- character n-grams --------------------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ def _wording(item: Item, feats: Features) -> str:
     """Headline and first two sentences, folded, without the item's names and digits: what the
     character n-grams compare is the wording of the event, not the names (those are scored apart)."""
     text = clean(item.text)
-    lede = " ".join(sentences(text)[:2])
+    lede = " ".join(split_sentences(text)[:2])
     masked = {w for k in feats.keys for w in k.split()}
     words = re.findall(r"[^\W\d_]+", fold(f"{clean(strip_update(item.title))} {lede}"))
     return " ".join(w for w in words if w not in masked)

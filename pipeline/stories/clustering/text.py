@@ -1,4 +1,4 @@
-"""Text basics of clustering (folding, sentences, the English lexicon) and link-level duplicates."""
+"""Text basics of clustering (folding, the English lexicon) and link-level duplicates."""
 
 from __future__ import annotations
 
@@ -40,26 +40,6 @@ def fold(text: str) -> str:
 
 def clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").translate(_QUOTES).split())
-
-
-_ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof|St|Inc|Ltd|Co|Corp|vs|etc|No|Gen|Sen|Rep|Jr|Sr|approx|[A-Z])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9€$£])")
-
-
-def sentences(text: str) -> list[str]:
-    """Prose split into sentences; "Dr. Bos", "U.S. firms" and "1 a.m. on" do not end one."""
-    out, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        piece = text[start:match.start()].strip()
-        last = piece.rstrip(".!?\"')]").rsplit(" ", 1)[-1]
-        if _ABBREV.fullmatch(last) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?", last) or last.endswith(("a.m", "p.m")):
-            continue
-        out.append(piece)
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 @lru_cache(maxsize=1)
@@ -130,15 +110,20 @@ def _word_overlap(a: str, b: str) -> float:
     return len(x & y) / max(1, min(len(x), len(y)))
 
 
+def find_root(parent: list[int], i: int) -> int:
+    """The representative of i's set in a union-find forest (`parent`), halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def dedupe(items: list[Item]) -> list[int]:
     """For every item, the index of the item it duplicates (itself when it is an original)."""
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        return find_root(parent, i)
 
     def join(i: int, j: int) -> None:
         a, b = root(i), root(j)

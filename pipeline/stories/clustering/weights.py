@@ -11,7 +11,6 @@ FULL_TIME_HOURS = 24.0     # same-story evidence counts fully within this gap ..
 ZERO_TIME_HOURS = 72.0     # ... and not at all beyond this one
 RARITY_PER_SOURCE = 2.0    # a name carried by more than ~2 items per source in the batch weighs less
 DEDUPE_TEXT_OVERLAP = 0.6  # word overlap of a same-source, same-title re-post
-MAJORITY_LINKAGE = True    # two groups merge only when at least half of their cross pairs are linked
 
 FIGURE_WEIGHTS = {
     "money": 1.0, "power": 1.0, "energy": 1.0, "voltage": 1.0, "length": 0.8, "mass": 0.8, "area": 0.8,
