@@ -6,7 +6,7 @@ The labelled fixture's five days (tests/fixtures/stories, 166 items) are replica
 every distinctive name (a capitalised word that is neither English nor a well-known place) is replaced
 per copy by a made-up word from a seeded generator, so copies do not merge through names, while figures,
 places and wording stay, which keeps the candidate pairs realistic. Each copy has its own four sources
-(24 in all, like a real day's 1,000 items). Prints the median and worst of 5 runs, wall clock and CPU:
+(25 for 1,000 items, like a real day). Prints the median and worst of 5 runs, wall clock and CPU:
 on a shared machine the wall clock also measures the neighbours. The goal is under 2 s.
 """
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta  # noqa: F401  (date: the d
 from pathlib import Path
 from typing import Callable
 
+from pipeline.clock import on_air
 from pipeline.config import Config, ProviderSpec
 from pipeline.errors import StageError
 from pipeline.models import Artifact, EpisodeIndex
@@ -54,7 +55,7 @@ class StageContext:
         default_lead_minutes when it is learnt: a learnt lead moves with the run times, the window must not."""
         schedule = self.config.schedule
         lead = schedule.lead_minutes if schedule.lead_minutes is not None else schedule.default_lead_minutes
-        return datetime.combine(self.date, schedule.deadline, tzinfo=self.config.show.tz) - timedelta(minutes=lead)
+        return on_air(self.date, schedule.deadline, self.config.show.tz) - timedelta(minutes=lead)
 
     @property
     def workdir(self) -> Path:

@@ -17,6 +17,7 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
+from pipeline.clock import on_air
 from pipeline.config import Config
 from pipeline.errors import ProviderError
 from pipeline.ops import history
@@ -28,7 +29,7 @@ class DeadlineSwitch(ProviderError):
 
 def deadline_for(config: Config, day: date) -> datetime:
     """The day's on-air time, timezone-aware (06:30 Europe/Amsterdam by default, DST-correct)."""
-    return datetime.combine(day, config.schedule.deadline, tzinfo=config.show.tz)
+    return on_air(day, config.schedule.deadline, config.show.tz)
 
 
 def lead_time(config: Config) -> timedelta:

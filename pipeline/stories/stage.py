@@ -17,13 +17,7 @@ from pipeline import artifacts, files, urls
 from pipeline.config import Config
 from pipeline.context import StageContext
 from pipeline.errors import SourceError
-from pipeline.models import (
-    Candidate,
-    EpisodeIndex,
-    SkippedSource,
-    StoriesArtifact,
-    Story,
-)
+from pipeline.models import Candidate, EpisodeIndex, SkippedSource, StoriesArtifact, Story
 from pipeline.stories import articles as article_pages
 from pipeline.stories import ranking, sources
 
@@ -37,8 +31,10 @@ def run(ctx: StageContext) -> StoriesArtifact:
     _check_override_urls(excludes, "--exclude")
 
     articles, skipped, warnings = [], [], []
-    results = sources.read_all(config)
-    for result in results:
+    cutoff = ctx.story_cutoff()
+    for result in sources.read_all(config):
+        if cap_warning := _cap_warning(result, cutoff, config):
+            result.warnings.append(cap_warning)
         warnings += result.warnings
         for warning in result.warnings:
             ctx.log.warning("%s", warning)
@@ -47,11 +43,6 @@ def run(ctx: StageContext) -> StoriesArtifact:
             skipped.append(SkippedSource(source=result.source.name, reason=result.error))
         articles += result.articles
 
-    cutoff = ctx.story_cutoff()
-    for result in results:
-        if warning := _cap_warning(result, cutoff, config):
-            ctx.log.warning("%s", warning)
-            warnings.append(warning)
     history = previous_stories(config, ctx.date, ctx.published_index)
     weights = {source.name: source.weight for source in config.sources}
 
