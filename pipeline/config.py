@@ -12,10 +12,11 @@ import os
 import re
 from datetime import date, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator,
+                      model_validator)
 
 from pipeline.errors import ConfigError
 from pipeline.files import read_yaml_mapping
@@ -24,6 +25,9 @@ from pipeline.script.writers import WRITERS
 from pipeline.voice.engines import VOICES
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
+
+Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class Section(BaseModel):
@@ -72,8 +76,7 @@ class Show(Section):
     explicit: bool = False
     locked: bool = Field(default=True, description="podcast:locked: other platforms may not import the feed.")
     podcast_guid: str | None = Field(
-        default=None, description="podcast:guid; default: derived from the feed URL (keep it if the feed moves)."
-    )
+        default=None, description="podcast:guid; default: derived from the feed URL (keep it if the feed moves).")
 
     @field_validator("timezone")
     @classmethod
@@ -105,8 +108,7 @@ class HostConfig(Section):
     name: str = Field(min_length=1, max_length=40)
     voice: ProviderSpec = Field(default_factory=lambda: ProviderSpec(provider="piper"))
     fallback_voice: ProviderSpec | None = Field(
-        default=None, description="The voice the fast path uses when the deadline is near; default: `voice`."
-    )
+        default=None, description="The fast path's voice, and a line's when `voice` fails or is unheard; default: `voice`.")
 
 
 class Source(Section):
@@ -119,8 +121,7 @@ class Source(Section):
         default=1000, ge=1, le=100_000,
         description="A safety bound far above real feeds: a warning names the source when it cuts dated-in entries.")
     fetch_articles: bool | None = Field(
-        default=None, description="Fetch each candidate's page for its full text; default: yes for URLs, no for files."
-    )
+        default=None, description="Fetch each candidate's page for its full text; default: yes for URLs, no for files.")
 
     @property
     def reads_article_pages(self) -> bool:
@@ -143,8 +144,7 @@ class Topic(Section):
 
 class Stories(Section):
     window_hours: float | None = Field(
-        default=36, gt=0, description="Only items published this long before the run count; null: any date."
-    )
+        default=36, gt=0, description="Only items published this long before the run count; null: any date.")
     timeout_seconds: float = Field(default=15, gt=0)
     connect_timeout_seconds: float = Field(default=4, gt=0, description="Per connection attempt.")
     retries: int = Field(default=2, ge=0, le=5, description="Extra attempts after a timeout or a 5xx, with backoff.")
@@ -154,15 +154,13 @@ class Stories(Section):
     full_text_clusters: int = Field(default=6, ge=0, le=50, description="How many top candidates get full text.")
     article_timeout_seconds: float = Field(default=6, gt=0)
     article_budget_seconds: float = Field(
-        default=20, gt=0, description="All article-page fetches of a run together; past it, feed text is used."
-    )
+        default=20, gt=0, description="All article-page fetches of a run together; past it, feed text is used.")
     max_story_chars: int = Field(default=12_000, ge=500, le=100_000, description="Text kept per article.")
     cluster_threshold: float = Field(
         default=0.3, gt=0, lt=1,
         description="TF-IDF cosine at which a candidate repeats an earlier episode's story, or is a second take on a pick.")
     history_episodes: int = Field(
-        default=7, ge=0, le=365, description="Stories covered in this many previous episodes are not repeated."
-    )
+        default=7, ge=0, le=365, description="Stories covered in this many previous episodes are not repeated.")
     topics: list[Topic] = Field(default_factory=list, description="Score boosts for topics the show cares about.")
 
 
@@ -171,17 +169,25 @@ class ScriptConfig(Section):
     words_per_minute: float = Field(default=170, ge=80, le=250, description="The voices' speaking rate (bench/speaking_rate.py).")
     writers: list[ProviderSpec] = Field(default_factory=lambda: [ProviderSpec(provider="extractive")], min_length=1)
     max_cost_per_run: float | None = Field(
-        default=None, ge=0, description="Cap on the estimated cost of paid LLM calls in one run; null: no cap."
-    )
+        default=None, ge=0, description="Cap on the estimated cost of paid LLM calls in one run; null: no cap.")
     allowlist: list[str] = Field(
-        default_factory=list, description="Names and numbers the hosts may say besides the sources and the show's own."
-    )
+        default_factory=list, description="Names and numbers the hosts may say besides the sources and the show's own.")
     retry_attempts: int = Field(default=3, ge=1, le=10, description="Calls per request while errors are transient.")
     retry_base_seconds: float = Field(default=2.0, ge=0, le=60, description="First backoff wait; it doubles.")
 
     @property
     def target_words(self) -> int:
         return round(self.target_minutes * self.words_per_minute)
+
+
+class SpeechCheck(Section):
+    """The QA gate's intelligibility check: a speech recognizer listens to the mixed episode."""
+
+    enabled: bool = Field(default=True, description="Transcribe the episode with whisper base and score every line.")
+    unheard_line_wer: float = Field(default=0.6, gt=0, le=1, description="A line this bad is voiced again (fallback voice).")
+    min_line_words: int = Field(default=4, ge=1, le=50, description="Shorter lines are scored but never judged unheard.")
+    max_host_wer: float = Field(default=0.35, gt=0, le=1, description="A host above this word error rate fails the episode.")
+    threads: int | None = Field(default=None, ge=1, le=64, description="Recognizer threads; default: all cores.")
 
 
 class Mix(Section):
@@ -194,8 +200,7 @@ class Mix(Section):
     quick_reply_words: int = Field(default=6, ge=0, le=50, description="A line this short is a quick reply.")
     channels: Literal[1, 2] = Field(default=1, description="1: mono; 2: stereo (dual mono).")
     loudness_lufs: float | None = Field(
-        default=None, ge=-30, le=-10, description="Integrated loudness target; default -19 mono, -16 stereo."
-    )
+        default=None, ge=-30, le=-10, description="Integrated loudness target; default -19 mono, -16 stereo.")
     loudness_tolerance_lu: float = Field(default=1.0, gt=0, le=3)
     mp3_quality: int = Field(default=7, ge=0, le=9, description="LAME -q: 0 slowest, 9 fastest.")
     jingle: bool = Field(default=True, description="The show's own intro and outro music.")
@@ -203,6 +208,7 @@ class Mix(Section):
     bed_db: float = Field(default=-14.0, ge=-40, le=0, description="The bed's level against the speech.")
     duck_db: float = Field(default=-10.0, ge=-40, le=0, description="How far the bed dips while a host speaks.")
     max_silence_seconds: float = Field(default=3.0, gt=0, description="QA: the longest gap allowed in the speech.")
+    speech_check: SpeechCheck = Field(default_factory=SpeechCheck)
 
     @property
     def target_lufs(self) -> float:
@@ -214,6 +220,9 @@ class Mix(Section):
 class Voicing(Section):
     workers: int | None = Field(default=None, ge=1, le=64, description="Synthesis processes; default: all cores.")
     cache: bool = Field(default=True, description="Reuse a line's audio while provider, voice, options and text match.")
+    lexicon: dict[Words, Words] = Field(
+        default_factory=dict,
+        description="How to say a word or name, for every voice: {written: spoken}, whole words, case-sensitive.")
 
 
 class Publish(Section):
@@ -222,8 +231,7 @@ class Publish(Section):
     retention: int | None = Field(default=None, ge=1, description="Episodes kept in the feed; null: all.")
     target: ProviderSpec = Field(
         default_factory=lambda: ProviderSpec(provider="local"),
-        description="Where the site is published: `local` (the `dir` folder) or `s3` (a bucket).",
-    )
+        description="Where the site is published: `local` (the `dir` folder) or `s3` (a bucket).")
 
     @field_validator("base_url")
     @classmethod
@@ -237,17 +245,14 @@ class ScheduleConfig(Section):
     days: str = Field(default="mon-fri", description="Cron day_of_week: the days with a show.")
     deadline: time = Field(default=time(6, 30), description="On air by this time, in show.timezone.")
     lead_minutes: float | None = Field(
-        default=None, gt=0, le=720, description="Start this long before the deadline; null: from the run history."
-    )
+        default=None, gt=0, le=720, description="Start this long before the deadline; null: from the run history.")
     safety_margin_minutes: float = Field(default=15, ge=0, le=240)
     default_lead_minutes: float = Field(default=60, gt=0, le=720, description="The lead before there is history.")
     fast_path_minutes: float = Field(
         default=10, ge=0, le=240,
-        description="What the fast path needs: it takes over while this is left and the slow path would leave less.",
-    )
+        description="What the fast path needs: it takes over while this is left and the slow path would leave less.")
     misfire_grace_minutes: float = Field(
-        default=180, gt=0, description="A run missed (machine off) still starts this long after its time."
-    )
+        default=180, gt=0, description="A run missed (machine off) still starts this long after its time.")
     public_holidays: str | None = Field(default=None, description="A country code like NL: no show on its holidays.")
     skip: list[date] = Field(default_factory=list, description="Extra days without a show.")
     lock_wait_seconds: float = Field(default=600, ge=0, description="A scheduled run waits this long for a lock.")
@@ -291,8 +296,7 @@ class AlertsConfig(Section):
 class ReviewConfig(Section):
     enabled: bool = Field(default=False, description="Stop before publish; publish at the deadline unless held.")
     closes_minutes_before: float = Field(
-        default=2, ge=0, le=120, description="The window closes this long before the deadline, to publish on time."
-    )
+        default=2, ge=0, le=120, description="The window closes this long before the deadline, to publish on time.")
     hold_below_share: float = Field(
         default=0.4, ge=0, le=1,
         description="An episode whose script is under this share of the target length is held until approved; 0: never.",

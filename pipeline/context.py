@@ -33,6 +33,7 @@ class StageContext:
     overrides: dict[str, list[str]] = field(default_factory=dict)  # producer's picks: {"pin": [...], "exclude": [...]}
     deadline_check: Callable[[], None] | None = None  # raises DeadlineSwitch when the slow path must stop
     accept_script: bool = False  # the producer voices a script that fails its checks, on purpose
+    revoice: set[int] = field(default_factory=set)  # lines the speech check could not hear: the fallback voice speaks them
     _voices: dict[str, Voice] = field(default_factory=dict)
 
     @property
@@ -79,18 +80,19 @@ class StageContext:
             )
             raise StageError(f"{path}: {problems}") from None
 
-    def voice_spec(self, host: str) -> ProviderSpec:
-        """The host's voice block in config.yaml; on the fast path its `fallback_voice` (if it has one)."""
+    def voice_spec(self, host: str, fallback: bool = False) -> ProviderSpec:
+        """The host's voice block in config.yaml; its `fallback_voice` (if it has one) on the fast path
+        or when asked for: a line the speech check could not hear is voiced again with it."""
         config = next((h for h in self.config.hosts if h.name == host), None)
         if config is None:
             raise StageError(f"no host named {host!r} in config.yaml (hosts: {self.host_names})")
-        return config.fallback_voice if self.fast_path and config.fallback_voice else config.voice
+        return config.fallback_voice if (self.fast_path or fallback) and config.fallback_voice else config.voice
 
-    def voice(self, host: str) -> Voice:
+    def voice(self, host: str, fallback: bool = False) -> Voice:
         """The host's voice (see voice_spec), built once per run."""
-        key = f"{host}:fast" if self.fast_path else host
+        key = f"{host}:fast" if self.fast_path or fallback else host
         if key not in self._voices:
-            self._voices[key] = _build(VOICES, self.voice_spec(host))
+            self._voices[key] = _build(VOICES, self.voice_spec(host, fallback))
         return self._voices[key]
 
     def writers(self) -> list[Writer]:

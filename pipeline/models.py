@@ -108,6 +108,8 @@ class VoicedLine(Artifact):
     speaker: str
     file: str
     seconds: float
+    voice: str = ""  # the voice that spoke it (Voice.describe)
+    fallback: str = Field(default="", description="Why the host's fallback voice spoke this line, if it did.")
 
 
 class VoiceManifest(Artifact):

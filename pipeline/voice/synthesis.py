@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from pipeline import files
-from pipeline.audio import cores, resample, write_wav
+from pipeline.audio import cores, resample, wav_length, write_wav
 from pipeline.errors import ProviderError
 from pipeline.voice.engines import VOICES, Voice
 
@@ -41,14 +41,22 @@ _FRAME_SECONDS = 0.01
 
 @dataclass(frozen=True)
 class Job:
-    """One line to synthesize into `target` (a WAV at `rate`)."""
+    """One line to synthesize into `target` (a WAV at `rate`); if its voice fails, `fallback` instead."""
 
     label: str  # "line 7 (Shelby)": how errors name the line
     provider: str
     options: dict  # the provider's options, as JSON-able values: they cross to worker processes
-    text: str
+    text: str  # what the voice says (pipeline.text.reading): numbers and units written out
     rate: int
     target: Path
+    fallback: Job | None = None  # the host's fallback voice, into its own target (a cache file of its own)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    seconds: float
+    target: Path  # where the line's audio is: the job's target, or its fallback's
+    fell_back: str = ""  # why the fallback voice spoke the line, if it did
 
 
 def cache_key(provider: str, voice: Voice, text: str, rate: int) -> str:
@@ -110,29 +118,36 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _run(job: Job, voices: dict | None = None) -> float:
-    """Synthesizes one job into its target file; returns its length in seconds.
+def _run(job: Job, voices: dict | None = None) -> Outcome:
+    """Synthesizes one job into its target file, or its fallback into the fallback's when the voice fails.
 
     `voices` holds the voices built so far (one per provider and options); in a worker process,
     the worker's own.
     """
     voices = _worker_voices if voices is None else voices
-    key = (job.provider, json.dumps(job.options, sort_keys=True))
-    voice = voices.get(key)
-    if voice is None:
-        provider = VOICES[job.provider]
-        voice = voices[key] = provider(provider.Options.model_validate(job.options))
     try:
-        samples = render(voice, job.text, job.rate)
+        samples = render(_voice(job, voices), job.text, job.rate)
     except ProviderError as exc:
-        raise ProviderError(f"{job.label}: {exc}") from None
+        if job.fallback is None:
+            raise ProviderError(f"{job.label}: {exc}") from None
+        if job.fallback.target.exists():  # the fallback's audio of this line is in the cache
+            return Outcome(wav_length(job.fallback.target) / job.rate, job.fallback.target, str(exc))
+        return Outcome(_run(job.fallback, voices).seconds, job.fallback.target, str(exc))
     with files.atomic_path(job.target) as tmp:
         write_wav(tmp, samples, job.rate)
-    return len(samples) / job.rate
+    return Outcome(len(samples) / job.rate, job.target)
 
 
-def run_jobs(jobs: list[Job], workers: int, between: Callable[[], None] | None = None) -> list[float]:
-    """Every job, in `workers` processes (or here, for one worker or one job); seconds per job, in order.
+def _voice(job: Job, voices: dict) -> Voice:
+    key = (job.provider, json.dumps(job.options, sort_keys=True))
+    if key not in voices:
+        provider = VOICES[job.provider]
+        voices[key] = provider(provider.Options.model_validate(job.options))
+    return voices[key]
+
+
+def run_jobs(jobs: list[Job], workers: int, between: Callable[[], None] | None = None) -> list[Outcome]:
+    """Every job, in `workers` processes (or here, for one worker or one job); an outcome per job, in order.
 
     `between` is called before each job here, or after each finished job in the pool; whatever it
     raises stops the work (jobs not yet started are cancelled) and is raised.
@@ -153,8 +168,9 @@ def run_jobs(jobs: list[Job], workers: int, between: Callable[[], None] | None =
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_prepare_worker,
                              initargs=(os.getpid(),)) as pool:
-        # Longest text first, so no worker is left with a long line at the end.
-        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
+        # The costliest line first (its length times its voice's relative cost), so no worker is left
+        # with a long line at the end; lines of both hosts are in flight at once.
+        order = sorted(range(len(jobs)), key=lambda i: -expected_cost(jobs[i]))
         futures = {pool.submit(_run, jobs[i]): i for i in order}
         results = {}
         try:
@@ -166,6 +182,10 @@ def run_jobs(jobs: list[Job], workers: int, between: Callable[[], None] | None =
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [results[i] for i in range(len(jobs))]
+
+
+def expected_cost(job: Job) -> float:
+    return len(job.text) * getattr(VOICES.get(job.provider), "relative_cost", 1.0)
 
 
 def default_workers() -> int:

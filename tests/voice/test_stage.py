@@ -12,6 +12,7 @@ from pipeline import artifacts, audio, runner
 from pipeline.config import load_config
 from pipeline.errors import ProviderError
 from pipeline.models import VoiceManifest
+from pipeline.text import reading
 from tests.conftest import ToneVoice, show_config, write_config
 
 DAY = date(2026, 11, 30)
@@ -79,7 +80,7 @@ def test_changing_a_voice_option_resynthesizes_that_hosts_lines(tmp_path, counti
     hosts = [dict(counting[0]), {"name": "Shelby", "voice": {"provider": "tone", "hz": 250}}]
     changed = _config(tmp_path, hosts)
     manifest = _voice(changed)
-    shelby = {line.text for line in _script_lines(changed) if line.speaker == "Shelby"}
+    shelby = {reading.spoken(line.text, "en", changed.voicing.lexicon) for line in _script_lines(changed) if line.speaker == "Shelby"}
     assert set(CountingTone.calls) == shelby
     assert {line.speaker for line in manifest.lines if line.index in manifest.synthesized} == {"Shelby"}
 
@@ -120,6 +121,41 @@ def test_a_failing_line_names_itself(tmp_path, tone_voices, monkeypatch):
     config = _config(tmp_path, tone_voices)
     with pytest.raises(ProviderError, match=r"line \d+ \(Shelby\): the voice server said no"):
         _voice(config)
+
+
+def test_a_voice_that_fails_hands_its_lines_to_the_fallback_voice(tmp_path, tone_voices, monkeypatch):
+    from pipeline.voice.engines import VOICES
+
+    class Failing(ToneVoice):
+        def synthesize(self, text):
+            if self.options.hz == 240:  # Shelby's own voice: its model is broken today
+                raise ProviderError("the model is damaged")
+            return super().synthesize(text)
+
+    monkeypatch.setitem(VOICES, "tone", Failing)
+    hosts = [tone_voices[0], {**tone_voices[1], "fallback_voice": {"provider": "tone", "hz": 300}}]
+    manifest = _voice(_config(tmp_path, hosts))
+    shelby = [line for line in manifest.lines if line.speaker == "Shelby"]
+    assert shelby and {line.voice for line in shelby} == {"tone:300Hz"}
+    assert {line.fallback for line in shelby} == {"the model is damaged"}
+    assert {(line.voice, line.fallback) for line in manifest.lines if line.speaker == "Oliver"} == {("tone:150Hz", "")}
+    assert manifest.voices == {"Oliver": "tone:150Hz", "Shelby": "tone:240Hz"}
+
+    # Mended: the next run gives Shelby her own voice back, since the fallback's audio was cached as its own.
+    monkeypatch.setitem(VOICES, "tone", CountingTone)
+    CountingTone.calls = []
+    runner.run_day(_config(tmp_path, hosts), DAY, only="voice")
+    mended = VoiceManifest.model_validate_json((tmp_path / "work" / DAY.isoformat() / artifacts.VOICE).read_text())
+    assert {line.voice for line in mended.lines if line.speaker == "Shelby"} == {"tone:240Hz"}
+    assert {line.index for line in mended.lines if line.speaker == "Shelby"} == set(mended.synthesized)
+
+
+def test_the_spoken_form_and_the_lexicon_reach_every_voice(tmp_path, counting):
+    config = _config(tmp_path, counting, lexicon={"Oliver": "Ollie-ver"})
+    _voice(config)
+    said = " ".join(CountingTone.calls)
+    assert "Ollie-ver" in said and "Oliver" not in said.replace("Ollie-ver", "")
+    assert any("Oliver" in line.text for line in _script_lines(config))  # the script keeps the written form
 
 
 def _script_lines(config):
