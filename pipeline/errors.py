@@ -46,3 +46,11 @@ class StageError(DailycastError):
 
 class QAError(DailycastError):
     """A check before voicing or before publishing rejected the artifact."""
+
+
+class UnheardLines(QAError):
+    """The speech check could not hear these lines of the mixed episode (their 1-based indices)."""
+
+    def __init__(self, message: str, lines: list[int]) -> None:
+        super().__init__(message)
+        self.lines = lines

@@ -8,7 +8,8 @@ line to work/<date>/runs.jsonl and a row to the run history (work/history.sqlite
 Around the stages: a lock (one run per day at a time, which also clears the temporaries a killed run
 left), the deadline guard (switch to the fast path while that can still make the deadline: the offline
 writer and each host's fallback voice), a fallback to the fast path when a provider or a QA check
-fails, the review gate before publish (the review window, a too-short episode), and alerts. An OSError
+fails (a line the speech check could not hear is first voiced again, once, by the fallback voice), the
+review gate before publish (the review window, a too-short episode), and alerts. An OSError
 no stage mapped (a full disk, a folder it cannot write) ends the run as a StorageError naming the path.
 """
 
@@ -25,7 +26,7 @@ from pipeline import artifacts, files
 from pipeline import clock as default_clock
 from pipeline.config import Config, load_config
 from pipeline.context import StageContext
-from pipeline.errors import ConfigError, DailycastError, ProviderError, QAError, StageError
+from pipeline.errors import ConfigError, DailycastError, ProviderError, QAError, StageError, UnheardLines
 from pipeline.mix import stage as mix
 from pipeline.models import Script, VoiceManifest
 from pipeline.ops import alerts, review, schedule
@@ -223,6 +224,12 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
             record.stages.append(StageOutcome(stage.name, "failed", _since(started, clock), str(exc), started_at))
             restart = FAST_PATH_RESTART.get(stage.name)
             redo = next((s for s in to_run[: position + 1] if s.name == restart), None)
+            if isinstance(exc, UnheardLines):
+                if redo is None or not set(exc.lines) - ctx.revoice:
+                    raise  # voiced again by the fallback voice and still unheard: the episode does not go out
+                _revoice(ctx, record, exc.lines)
+                position = to_run.index(redo)
+                continue
             if not isinstance(exc, (ProviderError, QAError)) or ctx.fast_path or only or redo is None:
                 raise
             _take_fast_path(ctx, record, stage.name, str(exc))
@@ -240,6 +247,15 @@ def _run_stages(ctx: StageContext, record: RunRecord, clock: Callable[[], dateti
         record.late = clock() > guard.deadline
         if record.late:
             log.warning("%s published late: the deadline was %s", day, guard.deadline.strftime("%H:%M"))
+
+
+def _revoice(ctx: StageContext, record: RunRecord, lines: list[int]) -> None:
+    """The lines the speech check could not hear, voiced again once by their host's fallback voice."""
+    numbers = ", ".join(str(n) for n in lines)
+    log.warning("the speech check could not hear line%s %s: voicing %s again with the fallback voice",
+                "s" if len(lines) > 1 else "", numbers, "them" if len(lines) > 1 else "it")
+    ctx.revoice |= set(lines)
+    record.fallbacks.append({"stage": "mix", "reason": f"unheard lines {numbers}: voiced again by the fallback voice"})
 
 
 def _take_fast_path(ctx: StageContext, record: RunRecord, stage: str, reason: str) -> None:

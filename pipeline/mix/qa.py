@@ -50,6 +50,11 @@ class QAReport:
     host_levels_dbfs: dict[str, float] = field(default_factory=dict)  # each host's loudest line (median level)
     findings: list[str] = field(default_factory=list)
     expectation: dict = field(default_factory=dict)
+    speech_check: dict = field(default_factory=dict)  # pipeline.mix.speech_check: each host's and line's WER
+
+    def add(self, findings: list[str]) -> None:
+        self.findings += findings
+        self.passed = not self.findings
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -9,7 +9,8 @@ is then rendered and encoded once, CBR, by one encoder per core on ranges cut in
 joined frame-exactly (pipeline.audio.mp3), and tagged (ID3v2.4: chapters, cover, credits).
 
 The QA gate checks the very samples the encoders get, while they encode; the encoder's level offset
-is measured, so its reading is the MP3's. Only an episode that passes becomes episode.mp3, with
+is measured, so its reading is the MP3's; a speech recognizer listens to the same samples and scores
+every line (pipeline.mix.speech_check). Only an episode that passes becomes episode.mp3, with
 chapters.json, transcript.vtt, transcript.srt and finally episode.json (what publish reads); a
 rejected one is kept as episode.rejected.mp3 for the producer, with the findings in qa.json.
 """
@@ -27,8 +28,8 @@ from pipeline.audio import loudness, mp3
 from pipeline.config import Mix
 from pipeline.context import StageContext
 from pipeline.cover import cover_image
-from pipeline.errors import QAError, StageError
-from pipeline.mix import chapters, id3, jingle, master, qa, transcripts
+from pipeline.errors import ProviderError, QAError, StageError, UnheardLines
+from pipeline.mix import chapters, id3, jingle, master, qa, speech_check, transcripts
 from pipeline.models import Line, MixedEpisode, Script, StoriesArtifact, TimedLine, VoiceManifest, credit_line
 
 LEAD_IN_SECONDS = 0.4  # without the jingle
@@ -98,6 +99,7 @@ def run(ctx: StageContext) -> MixedEpisode:
         expectation = _expectation(ctx, script, [(line.speaker, start / rate, end / rate)
                                                  for line, (start, end) in zip(script.lines, layout.spans)])
         report = qa.evaluate(final, rate, qa.measure(final, rate, mix.channels, calibration.gain_db), expectation)
+        unheard = _speech_check(ctx, report, final, rate, script, manifest, layout.spans)
         cover = id3.embedded_cover(cover_image(ctx.config), cache)
         try:
             frames = encoding.finish()
@@ -123,8 +125,9 @@ def run(ctx: StageContext) -> MixedEpisode:
         files.write_text(ctx.path(artifacts.QA_REPORT), json.dumps(report.to_dict(), indent=2) + "\n")
         if not report.passed:
             os.replace(tmp, ctx.path(artifacts.REJECTED_AUDIO))
-            raise QAError(f"{ctx.path(artifacts.EPISODE_AUDIO)} rejected by QA (kept as {artifacts.REJECTED_AUDIO}, findings in {artifacts.QA_REPORT}): "
-                          + "; ".join(report.findings))
+            message = (f"{ctx.path(artifacts.EPISODE_AUDIO)} rejected by QA (kept as {artifacts.REJECTED_AUDIO}, "
+                       f"findings in {artifacts.QA_REPORT}): " + "; ".join(report.findings))
+            raise UnheardLines(message, unheard) if unheard else QAError(message)
         size = tmp.stat().st_size
         chapters.write_json(ctx.path(artifacts.CHAPTERS), chapter_list)
         cues = [transcripts.Cue(t.start, t.end, t.speaker, line.text) for t, line in zip(timeline, script.lines)]
@@ -218,6 +221,31 @@ def _bed(music: jingle.ShowMusic, layout: Layout, mix: Mix, lines: list[Line], t
     fade_out = min(length, int(BED_FADE_OUT_SECONDS * rate))
     bed[length - fade_out:] *= np.linspace(1, 0, fade_out, dtype=np.float32)
     return [master.Music(start, loudness.gain_to(target + mix.bed_db, jingle.LEVEL_LUFS) * bed)]
+
+
+def _speech_check(ctx: StageContext, report: qa.QAReport, final: np.ndarray, rate: int, script: Script,
+                  manifest: VoiceManifest, spans: list[tuple[int, int]]) -> list[int]:
+    """The recognizer's scores into the report (and its findings); the lines it could not hear.
+
+    A recognizer that cannot run is no reason to hold the episode: the report says the check was skipped.
+    """
+    settings = ctx.config.mix.speech_check
+    if not settings.enabled:
+        report.speech_check = {"skipped": "turned off in config.yaml (mix.speech_check.enabled)"}
+        return []
+    lines = [speech_check.SpokenLine(voiced.index, line.speaker, start / rate, end / rate, line.text)
+             for voiced, line, (start, end) in zip(manifest.lines, script.lines, spans)]
+    try:
+        heard = speech_check.check(final, rate, lines, settings, ctx.config.show.language)
+    except ProviderError as exc:
+        ctx.log.warning("the speech check did not run: %s", exc)
+        report.speech_check = {"skipped": str(exc)}
+        return []
+    report.speech_check = heard.to_dict()
+    report.add(heard.findings)
+    ctx.log.info("speech check (%s, %.1f s): word error rate %s", heard.model, heard.seconds,
+                 ", ".join(f"{host} {wer:.1%}" for host, wer in heard.host_wer.items()))
+    return heard.unheard
 
 
 def _expectation(ctx: StageContext, script: Script, lines: list[tuple[str, float, float]]) -> qa.Expectation:

