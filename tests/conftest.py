@@ -15,12 +15,19 @@ from pipeline.voice.engines import VOICES
 REPO = Path(__file__).resolve().parent.parent
 
 
-def show_config(tmp_path: Path, **sections) -> dict:
+def show_config(tmp_path: Path, shipped_voices: bool = False, **sections) -> dict:
     """The shipped config.yaml as a dict, with every path made absolute or moved under tmp_path.
 
-    Keyword arguments replace top-level sections (or merge into them when both are dicts).
+    Keyword arguments replace top-level sections (or merge into them when both are dicts). Unless
+    `shipped_voices`, each host speaks with its fallback voice (Piper, the fast path) and the speech check
+    is off: the tests of the plumbing stay quick, and the shipped voices and the check have tests of their
+    own (tests/test_shipped_show.py, tests/voice/engines/test_kokoro.py, tests/mix/test_speech_check.py).
     """
     data = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+    if not shipped_voices:
+        for host in data["hosts"]:
+            host["voice"] = host.get("fallback_voice", host["voice"])
+        data["mix"] = {**data.get("mix", {}), "speech_check": {"enabled": False}}
     for source in data["sources"]:
         if not source["url"].startswith(("http://", "https://")):
             source["url"] = str(REPO / source["url"])
@@ -114,12 +121,16 @@ def published_audio(config: Config, day) -> Path:
     return config.publish_dir / episode.audio_file
 
 
-# Figures a test measures and the run should show (tests/stories/test_selection.py): printed at the end.
+# Figures a test measures and the run should show (tests/stories/test_selection.py, tests/test_shipped_show.py):
+# printed at the end.
 selection_report: list[str] = []
+voice_report: list[str] = []
 
 
 def pytest_terminal_summary(terminalreporter):
-    if selection_report:
-        terminalreporter.write_sep("-", "story selection on the labelled fixture")
-        for line in selection_report:
-            terminalreporter.write_line(line)
+    for heading, lines in (("story selection on the labelled fixture", selection_report),
+                           ("the shipped voices", voice_report)):
+        if lines:
+            terminalreporter.write_sep("-", heading)
+            for line in lines:
+                terminalreporter.write_line(line)

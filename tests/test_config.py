@@ -11,7 +11,11 @@ def test_the_shipped_config_loads():
     config = load_config(REPO / "config.yaml")
     assert [host.name for host in config.hosts] == ["Oliver", "Shelby"]
     assert [spec.provider for spec in config.script.writers] == ["extractive"]
-    assert config.hosts[1].voice.parsed.pitch_semitones == 4.0
+    assert [(host.voice.provider, host.fallback_voice.provider) for host in config.hosts] == \
+        [("piper", "piper"), ("kokoro", "piper")]
+    assert config.hosts[1].voice.parsed.model_dump()["speed"] > 0  # Kokoro's own options
+    assert config.hosts[1].fallback_voice.parsed.pitch_semitones == 4.0
+    assert config.mix.speech_check.enabled
     assert config.publish.base_url == "http://localhost:8000/"
 
 
