@@ -7,10 +7,12 @@
    the floor.
 2. Synthesis: real-time factor of the bundled Piper voice on one core, and on both cores as
    onnxruntime threads (one process) and as two worker processes (one thread each).
-3. The whole pipeline on the bundled samples (the CLI, cold, no line cache) against the synthesis
+3. The whole pipeline on the bundled samples (the CLI, cold, no line cache, both hosts on Piper and no speech check) against the synthesis
    of its lines alone, in the same run: a fresh process that only loads the config and synthesizes
    the same lines the way the voice stage does (same workers), so interpreter start-up, the voice's
    imports and model loading count as synthesis on both sides.
+4. The shipped voices (bench/voices.py): Kokoro alone, Piper alone and the whole episode, 1 vs 2 cores,
+   and the speech check's own cost.
 
 Timings on a shared machine are noisy: each figure is the best of `--repeat` runs, and the load
 average is printed before and after. Usage: python -m bench [--repeat N] [--keep DIR]
@@ -44,6 +46,8 @@ from pipeline.models import Script, VoicedLine, VoiceManifest  # noqa: E402
 from pipeline.voice.engines import piper as tts_piper  # noqa: E402
 from pipeline.voice import synthesis  # noqa: E402
 from tests.conftest import show_config, write_config  # noqa: E402
+
+from bench import voices  # noqa: E402
 
 DAY = date(2026, 11, 30)
 LONG_DAY = date(2026, 11, 29)
@@ -228,6 +232,8 @@ def main() -> None:
     s = bench_synthesis(root, args.repeat)
     print(f"load average after the synthesis bench: {load()}", flush=True)
     p = bench_pipeline(root)
+    print(f"load average after the pipeline bench: {load()}", flush=True)
+    v = voices.bench_voices(root)
     print(f"load average after: {load()}\n")
 
     rows = [
@@ -246,6 +252,7 @@ def main() -> None:
         ("  synthesis of its lines alone", f"{p['synthesis_alone']:.2f} s", ""),
         ("  everything but synthesis", f"{p['whole'] - p['synthesis_alone']:.2f} s",
          f"{(p['whole'] - p['synthesis_alone']) / p['synthesis_alone'] * 100:.0f}% of synthesis (goal < 25%)"),
+        *voices.rows(v),
     ]
     width = max(len(row[0]) for row in rows)
     value_width = max(len(row[1]) for row in rows)
