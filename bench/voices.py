@@ -76,6 +76,7 @@ def _speech_check(config, script: Script, folder: Path) -> tuple[float, float]:
     import numpy as np
 
     from pipeline.mix import speech_check
+    from pipeline.providers import recognizer
 
     rate, parts, lines, at = config.mix.sample_rate, [], [], 0.0
     for index, line in enumerate(script.lines, start=1):
@@ -84,7 +85,7 @@ def _speech_check(config, script: Script, folder: Path) -> tuple[float, float]:
         parts += [samples, np.zeros(int(0.35 * rate), np.float32)]
         at += len(samples) / rate + 0.35
     joined = np.concatenate(parts)
-    speech_check._model(config.mix.speech_check.threads or audio.cores())  # loaded once per run: not counted
+    recognizer.load(config.mix.speech_check.threads or audio.cores())  # loaded once per run: not counted
     started = time.perf_counter()
     report = speech_check.check(joined, rate, lines, config.mix.speech_check, config.show.language)
     elapsed = time.perf_counter() - started

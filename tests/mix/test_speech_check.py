@@ -13,6 +13,7 @@ from pipeline.errors import UnheardLines
 from pipeline.models import Script, VoiceManifest
 from pipeline.mix import speech_check
 from pipeline.mix.speech_check import SpokenLine, align, score, words
+from pipeline.text import reading
 from tests.conftest import show_config, write_config
 
 SETTINGS = SpeechCheck(min_line_words=3)
@@ -119,7 +120,7 @@ class Backwards:
     """The bundled Piper voice, one line played backwards: the sounds of speech, no words."""
 
     name = "backwards"
-    garbled = ""  # the text of the line it plays backwards
+    garbled = ""  # the spoken text of the line it plays backwards
 
     def __init__(self, options):
         from pipeline.voice.engines.piper import PiperVoice
@@ -163,7 +164,7 @@ def _garbled_show(tmp_path, fallback: str):
     cut = next(number for number, line in enumerate(script["lines"])
                if line["speaker"] == "Shelby" and line["story"] == 0 and len(line["text"].split()) >= 12)
     script["lines"] = script["lines"][:cut + 1]
-    Backwards.garbled = script["lines"][-1]["text"]
+    Backwards.garbled = reading.spoken(script["lines"][-1]["text"], "en", config.voicing.lexicon)
     path.write_text(json.dumps(script))
     return config, day
 
@@ -180,7 +181,8 @@ def test_unheard_lines_are_voiced_again_by_the_fallback_voice_and_the_episode_go
     work = config.work_root / day.isoformat()
     manifest = VoiceManifest.model_validate_json((work / artifacts.VOICE).read_text())
     script = Script.model_validate_json((work / artifacts.SCRIPT).read_text())
-    garbled = [number for number, line in enumerate(script.lines, start=1) if line.text == Backwards.garbled]
+    garbled = [number for number, line in enumerate(script.lines, start=1)
+               if reading.spoken(line.text, "en", config.voicing.lexicon) == Backwards.garbled]
     assert len(garbled) == 1
     assert [line.index for line in manifest.lines if line.fallback] == garbled
     assert manifest.lines[garbled[0] - 1].voice == "piper:en_US-joe-medium+4st"

@@ -64,3 +64,22 @@ def test_an_unwritable_publish_folder_is_reported(tmp_path, tone_voices):
     config_path = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices, publish={"dir": str(blocker / "feeds")}))
     check = _by_name(doctor.run_checks(config_path))["publish folder"]
     assert check.status == doctor.FAIL and "write access" in check.fix
+
+
+def test_the_speech_check_is_loaded_or_its_problem_named(tmp_path, tone_voices, monkeypatch):
+    from pipeline.providers import packaged, recognizer
+
+    on = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices, mix={"speech_check": {"enabled": True}}))
+    assert _by_name(doctor.run_checks(on))["speech check"].status == doctor.OK
+
+    # A whisper part from another release: the doctor names the model and how to mend it.
+    monkeypatch.setenv(packaged.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(recognizer, "_models", {})
+    monkeypatch.setattr(recognizer, "WHISPER_BASE", packaged.PackagedModel(
+        recognizer.WHISPER_BASE.label, "other/model.bin", recognizer.WHISPER_BASE.parts, "f" * 64))
+    check = _by_name(doctor.run_checks(on))["speech check"]
+    assert check.status == doctor.FAIL and "the whisper base speech model does not match its checksum" in check.detail
+    assert "reinstall" in check.fix
+
+    off = write_config(tmp_path, show_config(tmp_path, hosts=tone_voices))
+    assert _by_name(doctor.run_checks(off))["speech check"].status == doctor.WARN
