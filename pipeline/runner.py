@@ -279,9 +279,24 @@ def _describe_output(ctx: StageContext, record: RunRecord) -> None:
             for a in made.attempts if a.get("outcome") != "accepted"
         ]
     try:
-        record.voices = ctx.read(artifacts.VOICE, VoiceManifest).voices
+        manifest = ctx.read(artifacts.VOICE, VoiceManifest)
     except StageError:  # not voiced yet
-        pass
+        return
+    record.voices = manifest.voices
+    if any(s.stage == "voice" and s.status == "ran" for s in record.stages):
+        record.fallbacks += _voice_fallbacks(manifest, ctx.revoice)
+
+
+def _voice_fallbacks(manifest: VoiceManifest, revoiced: set[int]) -> list[dict]:
+    """Lines a host's fallback voice spoke because the voice failed, one entry per host and reason
+    (the lines the speech check could not hear are recorded where that happened)."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for line in manifest.lines:
+        if line.fallback and line.index not in revoiced:
+            grouped.setdefault((line.speaker, line.fallback), []).append(line.index)
+    return [{"stage": "voice", "reason": f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))} ({host}) "
+                                         f"spoken by the fallback voice: {reason}"}
+            for (host, reason), lines in grouped.items()]
 
 
 class _SecretMask(logging.Filter):
