@@ -20,9 +20,9 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(BIN)/dailycast run $(ARGS)
 
-## Install the dev extras and run the whole test suite.
+## Install the dev extras and run the whole test suite, one worker per core (a test file stays on one worker).
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; exit $$status
 
 ## Time the audio path against its baselines (naive pydub loop, bare ffmpeg, 1 vs 2 cores) and print a table.

@@ -121,16 +121,22 @@ def published_audio(config: Config, day) -> Path:
     return config.publish_dir / episode.audio_file
 
 
-# Figures a test measures and the run should show (tests/stories/test_selection.py, tests/test_shipped_show.py):
-# printed at the end.
-selection_report: list[str] = []
-voice_report: list[str] = []
+@pytest.fixture
+def figures(record_property):
+    """`figures(heading, line)`: a figure the test measured, printed under `heading` at the end of the run
+    (tests/stories/test_selection.py, tests/test_shipped_show.py). It travels with the test's report, so
+    it reaches the summary from pytest-xdist's workers too."""
+    return lambda heading, line: record_property(f"figure: {heading}", line)
 
 
 def pytest_terminal_summary(terminalreporter):
-    for heading, lines in (("story selection on the labelled fixture", selection_report),
-                           ("the shipped voices", voice_report)):
-        if lines:
-            terminalreporter.write_sep("-", heading)
-            for line in lines:
-                terminalreporter.write_line(line)
+    found: dict[str, list[str]] = {}
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if report.when == "call" and name.startswith("figure: "):
+                    found.setdefault(name.removeprefix("figure: "), []).append(value)
+    for heading, lines in found.items():
+        terminalreporter.write_sep("-", heading)
+        for line in lines:
+            terminalreporter.write_line(line)

