@@ -1,7 +1,8 @@
 """The QA gate's ears: a speech recognizer transcribes the mixed episode and every line is scored.
 
 Whisper base (faster-whisper, CTranslate2 int8) listens to the very samples the encoders get, resampled
-to 16 kHz. Its words are aligned with the script's words over the whole episode at once (one edit-distance
+to 16 kHz, in pieces of whole lines cut in the pauses (up to 30 s each, transcribed as one batch), so
+no word is split between two windows and the intro and outro music is not transcribed. Its words are aligned with the script's words over the whole episode at once (one edit-distance
 alignment), so a timestamp that drifts cannot move a word into the wrong line; each error is charged to
 the line of the script word it touches, and a word the script does not have to the line playing when it
 was heard. Both sides are compared as they are said: numbers and units
@@ -15,6 +16,7 @@ over the episode is above `max_host_wer` fails the episode.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -26,7 +28,8 @@ from pipeline.config import SpeechCheck
 from pipeline.providers import recognizer
 from pipeline.text import reading
 
-EDGE_SECONDS = 0.5  # what the recognizer hears this far outside the first and last line is the music
+PAD_SECONDS = 0.25  # heard before the first line and after the last
+CLIP_SECONDS = 29.0  # the recognizer hears 30-second windows
 
 
 @dataclass(frozen=True)
@@ -64,18 +67,35 @@ class SpeechReport:
 
 def check(samples: np.ndarray, rate: int, lines: list[SpokenLine], settings: SpeechCheck, language: str) -> SpeechReport:
     started = time.perf_counter()
-    segments = recognizer.transcribe(resample(np.asarray(samples, np.float32), rate, recognizer.RATE), language,
-                                     settings.threads or cores())
-    first, last = min(line.start for line in lines) - EDGE_SECONDS, max(line.end for line in lines) + EDGE_SECONDS
+    audio = resample(np.asarray(samples, np.float32), rate, recognizer.RATE)
+    segments = recognizer.transcribe(audio, language, settings.threads or cores(),
+                                     clips(lines, len(audio) / recognizer.RATE))
     heard, times = [], []
     for start, end, text in segments:
         said = words(text, language)
-        if end > first and start < last:
-            heard += said
-            times += [start + (k + 0.5) / len(said) * (end - start) for k in range(len(said))]
+        heard += said
+        times += [start + (k + 0.5) / len(said) * (end - start) for k in range(len(said))]
     report = score(heard, lines, settings, language, times)
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def clips(lines: list[SpokenLine], total: float) -> list[tuple[float, float]]:
+    """Whole lines packed into pieces of at most CLIP_SECONDS, cut halfway through the pauses between lines
+    (a line longer than that is cut in equal parts): no word is split between two of the recognizer's
+    windows, and the music before the first line and after the last is not transcribed."""
+    if not lines:
+        return []
+    edges = ([max(0.0, lines[0].start - PAD_SECONDS)] + [(a.end + b.start) / 2 for a, b in zip(lines, lines[1:])]
+             + [min(total, lines[-1].end + PAD_SECONDS)])
+    pieces: list[list[float]] = []
+    for start, end in zip(edges, edges[1:]):
+        if pieces and end - pieces[-1][0] <= CLIP_SECONDS:
+            pieces[-1][1] = end
+            continue
+        parts = max(1, math.ceil((end - start) / CLIP_SECONDS))
+        pieces += [[start + (end - start) * k / parts, start + (end - start) * (k + 1) / parts] for k in range(parts)]
+    return [(round(a, 3), round(b, 3)) for a, b in pieces if b > a]
 
 
 def score(heard: list[str], lines: list[SpokenLine], settings: SpeechCheck, language: str,

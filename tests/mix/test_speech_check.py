@@ -116,6 +116,18 @@ def test_an_extra_word_is_charged_to_the_line_playing_when_it_was_heard():
     assert report.lines[0].errors == 0 and report.lines[1].errors == 1
 
 
+def test_the_recognizer_hears_whole_lines_in_pieces_of_at_most_29_seconds():
+    lines = [SpokenLine(i + 1, "Oliver", 3.0 + 10.0 * i, 11.0 + 10.0 * i, "words") for i in range(6)]  # 8 s, 2 s apart
+    lines.append(SpokenLine(7, "Shelby", 64.0, 130.0, "a quote that runs for over a minute"))
+    pieces = speech_check.clips(lines, total=140.0)
+    assert pieces[0][0] == 2.75 and pieces[-1][1] == 130.25  # the music before and after is left out
+    assert all(b - a <= 29.0 for a, b in pieces)
+    assert all(a == b for (_, a), (b, _) in zip(pieces, pieces[1:]))  # nothing between the pieces is lost
+    for line in lines[:6]:  # a line that fits is never cut
+        assert any(a <= line.start and line.end <= b for a, b in pieces), line
+    assert [a for a, _ in pieces] == [2.75, 22.0, 42.0, 62.5, 85.083, 107.667]  # the quote: three equal parts
+
+
 class Backwards:
     """The bundled Piper voice, one line played backwards: the sounds of speech, no words."""
 
