@@ -16,6 +16,7 @@ over the episode is above `max_host_wer` fails the episode.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -86,10 +87,10 @@ def clips(lines: list[SpokenLine], total: float) -> list[tuple[float, float]]:
     windows, and the music before the first line and after the last is not transcribed."""
     if not lines:
         return []
-    edges = ([max(0.0, lines[0].start - PAD_SECONDS)] + [(a.end + b.start) / 2 for a, b in zip(lines, lines[1:])]
+    edges = ([max(0.0, lines[0].start - PAD_SECONDS)] + [(a.end + b.start) / 2 for a, b in itertools.pairwise(lines)]
              + [min(total, lines[-1].end + PAD_SECONDS)])
     pieces: list[list[float]] = []
-    for start, end in zip(edges, edges[1:]):
+    for start, end in itertools.pairwise(edges):
         if pieces and end - pieces[-1][0] <= CLIP_SECONDS:
             pieces[-1][1] = end
             continue

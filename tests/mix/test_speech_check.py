@@ -10,9 +10,9 @@ from pipeline import artifacts, runner
 from pipeline.audio import resample
 from pipeline.config import SpeechCheck, load_config
 from pipeline.errors import UnheardLines
-from pipeline.models import Script, VoiceManifest
 from pipeline.mix import speech_check
 from pipeline.mix.speech_check import SpokenLine, align, score, words
+from pipeline.models import Script, VoiceManifest
 from pipeline.text import reading
 from tests.conftest import show_config, write_config
 
