@@ -3,9 +3,9 @@
 Whisper base (faster-whisper, CTranslate2 int8) listens to the very samples the encoders get, resampled
 to 16 kHz, in pieces of whole lines cut in the pauses (up to 30 s each, transcribed as one batch), so
 no word is split between two windows and the intro and outro music is not transcribed. Its words are aligned with the script's words over the whole episode at once (one edit-distance
-alignment), so a timestamp that drifts cannot move a word into the wrong line; each error is charged to
-the line of the script word it touches, and a word the script does not have to the line playing when it
-was heard. Both sides are compared as they are said: numbers and units
+alignment), so no timestamp can move a word into the wrong line; each error is charged to the line of
+the script word it touches, and a word the script does not have to the line it was heard in (between two
+lines, to the one heard worse). Both sides are compared as they are said: numbers and units
 written out (pipeline.text.reading), lower case, without punctuation.
 
 A line of at least `min_line_words` words with a word error rate of `unheard_line_wer` or worse is
@@ -71,12 +71,8 @@ def check(samples: np.ndarray, rate: int, lines: list[SpokenLine], settings: Spe
     audio = resample(np.asarray(samples, np.float32), rate, recognizer.RATE)
     segments = recognizer.transcribe(audio, language, settings.threads or cores(),
                                      clips(lines, len(audio) / recognizer.RATE))
-    heard, times = [], []
-    for start, end, text in segments:
-        said = words(text, language)
-        heard += said
-        times += [start + (k + 0.5) / len(said) * (end - start) for k in range(len(said))]
-    report = score(heard, lines, settings, language, times)
+    heard = [word for _, _, text in segments for word in words(text, language)]
+    report = score(heard, lines, settings, language)
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
@@ -99,29 +95,26 @@ def clips(lines: list[SpokenLine], total: float) -> list[tuple[float, float]]:
     return [(round(a, 3), round(b, 3)) for a, b in pieces if b > a]
 
 
-def score(heard: list[str], lines: list[SpokenLine], settings: SpeechCheck, language: str,
-          times: list[float] | None = None) -> SpeechReport:
+def score(heard: list[str], lines: list[SpokenLine], settings: SpeechCheck, language: str) -> SpeechReport:
     """Each line's and each host's word error rate, from the recognizer's words over the whole episode.
 
-    A word the script does not have is charged to the line nearest the moment it was heard (`times`, each
-    heard word's estimated time), or without times to the line of the script word before it."""
+    A word the script does not have, heard inside a line, is charged to that line; heard between two
+    lines, to the one of the two that was heard worse: a garbled line's noise is its own, not its neighbour's."""
     expected = [(position, word) for position, line in enumerate(lines) for word in words(line.text, language)]
-    errors = [0] * len(lines)
-    matched: list[list[str]] = [[] for _ in lines]
-    last_ref = 0
-    for ref, hyp in align([word for _, word in expected], heard):
-        if not expected:
-            break
-        # An extra word is charged to the line of the script word before it (the first line at the start).
-        last_ref = ref if ref is not None else last_ref
-        position = expected[last_ref][0] if ref is not None or times is None else _nearest(lines, times[hyp])
-        if hyp is not None:
-            matched[position].append(heard[hyp])
-        if ref is None or hyp is None or expected[ref][1] != heard[hyp]:
-            errors[position] += 1
-    counts = [0] * len(lines)
+    pairs = align([word for _, word in expected], heard)
+    counts, errors = [0] * len(lines), [0] * len(lines)
     for position, _ in expected:
         counts[position] += 1
+    for ref, hyp in pairs:  # substitutions and deletions first: they say how well each line was heard
+        if ref is not None and (hyp is None or expected[ref][1] != heard[hyp]):
+            errors[expected[ref][0]] += 1
+    rate = [e / c if c else 0.0 for e, c in zip(errors, counts)]
+    owner = _owners(pairs, [position for position, _ in expected], rate)
+    matched: list[list[str]] = [[] for _ in lines]
+    for (ref, hyp), position in zip(pairs, owner):
+        if hyp is not None and position is not None:
+            matched[position].append(heard[hyp])
+            errors[position] += ref is None
 
     report = SpeechReport(model=recognizer.NAME, seconds=0.0, host_wer={})
     for position, line in enumerate(lines):
@@ -144,8 +137,29 @@ def score(heard: list[str], lines: list[SpokenLine], settings: SpeechCheck, lang
     return report
 
 
-def _nearest(lines: list[SpokenLine], moment: float) -> int:
-    return min(range(len(lines)), key=lambda i: max(lines[i].start - moment, moment - lines[i].end, 0.0))
+def _owners(pairs: list[tuple[int | None, int | None]], line_of: list[int], rate: list[float]) -> list[int | None]:
+    """The line each aligned pair belongs to: a script word's own line; an extra word, the line around it,
+    or at a boundary between two lines the one with the higher error rate (the earlier on a tie)."""
+    before: list[int | None] = []
+    current = None
+    for ref, _ in pairs:
+        current = line_of[ref] if ref is not None else current
+        before.append(current)
+    after: list[int | None] = []
+    current = None
+    for ref, _ in reversed(pairs):
+        current = line_of[ref] if ref is not None else current
+        after.append(current)
+    after.reverse()
+    owners = []
+    for (ref, _), previous, following in zip(pairs, before, after):
+        if ref is not None:
+            owners.append(line_of[ref])
+        elif previous is None or following is None:
+            owners.append(following if previous is None else previous)
+        else:
+            owners.append(following if rate[following] > rate[previous] else previous)
+    return owners
 
 
 def words(text: str, language: str) -> list[str]:

@@ -108,12 +108,17 @@ def test_the_recognizer_hears_real_speech_and_not_a_garbled_line():
     assert report.seconds > 0
 
 
-def test_an_extra_word_is_charged_to_the_line_playing_when_it_was_heard():
+def test_noise_between_two_lines_is_charged_to_the_one_heard_worse():
+    garbled = "and i are on the year shelby half year a bat trees opens"  # line 2, backwards: sounds, no words
+    report = score(heard(LINES[0].text, "its nell and", garbled, LINES[2].text, LINES[3].text), LINES, SETTINGS, "en")
+    assert report.lines[0].errors == 0 and report.lines[0].heard == "good morning im oliver and this is the show"
+    assert report.unheard == [2] and report.lines[1].heard.startswith("its nell and")
+
+
+def test_an_extra_word_inside_a_line_is_that_lines_own():
     said = heard(*(line.text for line in LINES))
-    times = [1.0] * 10 + [4.0] * 10 + [6.7] + [8.0] * 5
-    noisy = said[:10] + ["um"] + said[10:]  # heard during line 2, next to line 1's last word
-    report = score(noisy, LINES, SETTINGS, "en", times[:10] + [3.5] + times[10:])
-    assert report.lines[0].errors == 0 and report.lines[1].errors == 1
+    report = score(said[:3] + ["um"] + said[3:], LINES, SETTINGS, "en")
+    assert [line.errors for line in report.lines] == [1, 0, 0, 0]
 
 
 def test_the_recognizer_hears_whole_lines_in_pieces_of_at_most_29_seconds():
