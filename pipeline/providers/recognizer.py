@@ -8,6 +8,7 @@ Loaded once per process and thread count.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import numpy as np
@@ -56,6 +57,8 @@ def load(threads: int):
         path = assemble(WHISPER_BASE)
         copy_beside(path, COMPANIONS)
         from faster_whisper import WhisperModel
+
+        logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # its per-call progress lines are noise
 
         try:
             _models[key] = WhisperModel(str(path.parent), device="cpu", compute_type="int8", cpu_threads=threads)

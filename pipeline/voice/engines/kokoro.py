@@ -9,6 +9,7 @@ which is how the show's default for Shelby was chosen (README, "Voices").
 
 from __future__ import annotations
 
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -82,6 +83,9 @@ def _load():
 def _load_model(model_path: Path, voices_path: Path, threads: int):
     import onnxruntime
     from kokoro_onnx import Kokoro
+
+    # espeak-ng reads "twenty-six" as two words: phonemizer warns of that on every such line, harmlessly.
+    logging.getLogger("phonemizer").setLevel(logging.ERROR)
 
     options = onnxruntime.SessionOptions()
     if threads:
