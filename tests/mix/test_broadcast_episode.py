@@ -20,6 +20,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.mix import stage as mix
 from pipeline.models import MixedEpisode
+from pipeline.voice import synthesis
 from tests import meter
 from tests.conftest import published_audio, show_config, write_config
 
@@ -66,7 +67,7 @@ def test_transcript_cues_sit_on_the_speech(episode):
     samples, rate = audio.decode(mp3)
     timeline = MixedEpisode.model_validate_json((work / artifacts.EPISODE).read_text()).timeline
     vtt = (work / artifacts.TRANSCRIPT_VTT).read_text()
-    hop = rate // 200  # 5 ms
+    hop = rate // 100  # 10 ms frames, as the voice stage trims each line's silence (synthesis.trim_silence)
     frames = len(samples) // hop
     with np.errstate(divide="ignore"):
         level = 10 * np.log10(np.square(samples[: frames * hop].astype(np.float64)).reshape(frames, hop).mean(axis=1))
@@ -77,9 +78,10 @@ def test_transcript_cues_sit_on_the_speech(episode):
             continue  # the greeting has music under it, fading out into the first story
         start = int(line.start * rate / hop)
         # from 200 ms before the cue (but after the previous line's end: turns can follow within 180 ms)
-        # to 200 ms after it
-        first = max(start - 40, int((previous.end + 0.03) * rate / hop))
-        loud = level[first : start + 40] > -45
+        # to 200 ms after it; speech is what the trim calls speech: within 45 dB of the line's loudest frame
+        first = max(start - 20, int((previous.end + 0.03) * rate / hop))
+        peak = level[start : int(line.end * rate / hop)].max()
+        loud = level[first : start + 20] > peak - synthesis.TRIM_BELOW_PEAK_DB
         onset = (first + int(np.argmax(loud))) * hop / rate
         assert onset == pytest.approx(line.start, abs=0.05), f"line {line.index}"
         checked += 1
